@@ -1,0 +1,66 @@
+//! The 17 canonical status codes shared by gRPC, `google.rpc.Code`, OpenCensus,
+//! Google APIs' `statusCode` and Sentry's span `status`: every name, number,
+//! description and HTTP mapping, the gRPC wire rules, retry and error
+//! classification.
+//!
+//! ```
+//! use spanstatus_core::{Code, CodeSet, Status, grpc};
+//!
+//! // Every spelling real systems emit.
+//! let code: Code = "not found".parse()?; // Python grpc.StatusCode value
+//! assert_eq!(code, "NotFound".parse()?); // tonic's Debug
+//! assert_eq!(code, "not_found".parse()?); // Sentry
+//! assert_eq!(Code::Unknown, "unknown".parse()?); // Sentry's server...
+//! assert_eq!(Code::Unknown, "unknown_error".parse()?); // ...and its SDKs
+//!
+//! // Names, numbers, HTTP.
+//! assert_eq!((code.as_i32(), code.as_str(), code.http_status()), (5, "NOT_FOUND", 404));
+//! assert_eq!(Code::from_http_status(503), Code::Unavailable);
+//!
+//! // The gRPC wire.
+//! assert_eq!(grpc::parse_status_header(b"14"), Ok(Code::Unavailable));
+//! assert_eq!(grpc::encode_message("50% off"), "50%25 off");
+//!
+//! // A status, and policies as const sets.
+//! let status = Status::new(Code::NotFound, "Cache miss");
+//! assert_eq!(status.to_string(), "NOT_FOUND: Cache miss");
+//! assert!(CodeSet::APPLICATION_ONLY.contains(status.code()));
+//! # Ok::<(), spanstatus_core::ParseCodeError>(())
+//! ```
+//!
+//! Where each mapping lives: `code.rs` holds the one table (name, Sentry name,
+//! number, description, google.rpc HTTP status); `http.rs` the HTTP → code
+//! mapping for HTTP spans; `grpc.rs` the wire rules and gRPC's transport table;
+//! `set.rs` and `classify.rs` the policies.
+//!
+//! # Features
+//!
+//! - `std` (default): nothing extra today; without it the crate is `no_std` + `alloc`.
+//! - `serde`: [`Code`] as its name, from any name or integer; see [`serde`](crate::serde).
+//! - `http`: conversions with `http::StatusCode`.
+//! - `tonic`: conversions with `tonic::Code` and `tonic::Status`.
+#![no_std]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod classify;
+mod code;
+pub mod grpc;
+mod http;
+mod parse;
+#[cfg(feature = "serde")]
+pub mod serde;
+mod set;
+mod status;
+#[cfg(feature = "tonic")]
+mod tonic;
+
+pub use classify::RetryAdvice;
+pub use code::{Code, CodeOutOfRange};
+pub use parse::ParseCodeError;
+pub use set::{CodeSet, ParseCodeSetError};
+pub use status::{HasCode, Status};

@@ -1,0 +1,51 @@
+//! Set a canonical status on any [`tracing`] span, with no field declared up
+//! front:
+//!
+//! ```
+//! use spanstatus_core::Code;
+//! use spanstatus_tracing::SpanStatusExt;
+//! # use tracing_subscriber::prelude::*;
+//! # let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
+//! # tracing::subscriber::with_default(subscriber, || {
+//! # let key = 42;
+//! # let value: Option<String> = None;
+//!
+//! let span = tracing::info_span!("cache.get", key = %key);
+//! let _entered = span.enter();
+//! if value.is_none() {
+//!     span.set_status(Code::NotFound, "Cache miss");
+//! }
+//! assert_eq!(span.status().unwrap().to_string(), "NOT_FOUND: Cache miss");
+//! # });
+//! ```
+//!
+//! # How it works
+//!
+//! The status lives in the span's extensions in `tracing_subscriber`'s
+//! registry, so any subscriber built on `tracing_subscriber::registry()` or
+//! `fmt()` can hold it, from any thread that has the span, entered or not.
+//! Rules follow OpenTelemetry: an OK status is final; a later non-OK status
+//! replaces an earlier one, whatever the messages; a disabled span or
+//! `Span::none()` ignores it.
+//!
+//! # Layers
+//!
+//! - [`layer()`] (optional) readies each span so setting a status never
+//!   allocates, and with the `fmt` feature adds `status=NOT_FOUND
+//!   status.message="Cache miss"` to fmt's span-close lines. Add it before the
+//!   fmt layer.
+//! - Exporter adapters (`spanstatus-opentelemetry`, `spanstatus-sentry`) read
+//!   the final status with [`status_of`] in their `on_close`, before their own
+//!   span is exported. Any layer can do the same.
+#![deny(missing_docs)]
+
+mod ext;
+mod layer;
+mod slot;
+
+pub use ext::SpanStatusExt;
+pub use layer::{layer, Decorate, SpanStatusLayer};
+#[cfg(not(feature = "fmt"))]
+pub use layer::NoFmt;
+pub use slot::status_of;
+pub use spanstatus_core::{Code, Status};

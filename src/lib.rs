@@ -1,0 +1,2 @@
+//! facade placeholder
+pub use spanstatus_core::*;
