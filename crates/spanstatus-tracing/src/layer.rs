@@ -1,9 +1,8 @@
 //! [`SpanStatusLayer`]: prepares every span for a status and shows the final
 //! status in `fmt` span-close lines.
 
-
-use tracing::span::{Attributes, Id};
 use tracing::Subscriber;
+use tracing::span::{Attributes, Id};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
@@ -109,7 +108,7 @@ impl Decorate for NoFmt {
 
 #[cfg(feature = "fmt")]
 mod fmt_fields {
-    use tracing::field::{display, FieldSet, Value};
+    use tracing::field::{FieldSet, Value, display};
     use tracing::span::Record;
     use tracing_core::callsite::{Callsite, Identifier};
     use tracing_core::{Interest, Kind, Level, Metadata};
@@ -163,7 +162,10 @@ mod fmt_fields {
             let message = status.message();
             let values: [(&tracing::field::Field, Option<&dyn Value>); 2] = [
                 (&code_field, Some(&code)),
-                (&message_field, (!message.is_empty()).then_some(&message as &dyn Value)),
+                (
+                    &message_field,
+                    (!message.is_empty()).then_some(&message as &dyn Value),
+                ),
             ];
             let values = fields.value_set(&values);
             // A formatter error only leaves the line without the status.

@@ -44,8 +44,8 @@ mod layer;
 mod slot;
 
 pub use ext::SpanStatusExt;
-pub use layer::{layer, Decorate, SpanStatusLayer};
 #[cfg(not(feature = "fmt"))]
 pub use layer::NoFmt;
+pub use layer::{Decorate, SpanStatusLayer, layer};
 pub use slot::status_of;
 pub use spanstatus_core::{Code, Status};

@@ -1,3 +1,5 @@
+#![cfg(feature = "fmt")]
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

@@ -1,0 +1,60 @@
+//! `set_status` with a `&'static str` message allocates nothing of ours once
+//! our layer has readied the span.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use spanstatus_tracing::{Code, SpanStatusExt};
+use tracing_subscriber::prelude::*;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_in(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn set_status_with_a_static_message_does_not_allocate() {
+    let subscriber = tracing_subscriber::registry()
+        .with(spanstatus_tracing::layer())
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+    tracing::subscriber::with_default(subscriber, || {
+        let span = tracing::info_span!("cache.get", key = 1);
+        let _entered = span.enter();
+        // The counter counts: an owned message allocates.
+        assert!(
+            allocations_in(|| {
+                span.set_status(Code::Internal, String::from("owned"));
+            }) > 0
+        );
+        for code in Code::ALL.into_iter().filter(|c| c.is_error()) {
+            let n = allocations_in(|| {
+                assert!(span.set_status(code, "Cache miss"));
+            });
+            assert_eq!(n, 0, "{code}");
+        }
+        let n = allocations_in(|| {
+            span.set_code(Code::Ok);
+        });
+        assert_eq!(n, 0);
+    });
+}
