@@ -38,6 +38,11 @@ pub use spanstatus_opentelemetry as opentelemetry;
 #[cfg(feature = "sentry")]
 pub use spanstatus_sentry as sentry;
 
+// The README's Rust snippets compile and run as doctests.
+#[cfg(all(doctest, feature = "full"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The names most programs need: `use spanstatus::prelude::*;`.
 pub mod prelude {
     pub use spanstatus_core::{Code, CodeSet, HasCode, Status};
