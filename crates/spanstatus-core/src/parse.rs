@@ -1,6 +1,7 @@
 //! Parsing every spelling of a code: `NOT_FOUND`, `not_found`, `not found`,
-//! `not-found`, `NotFound`, the aliases and `"0"`..`"16"`. No allocation.
+//! `not-found`, `NotFound`, the aliases and `"0"`..`"16"`. A valid spelling never allocates.
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::str::FromStr;
 
@@ -20,8 +21,8 @@ const NAMES: [(&str, Code); 35] = {
     let mut names = [("", Code::Ok); 35];
     let mut i = 0;
     while i < Code::ALL.len() {
-        // Sentry's lowercase names first: they own the slot they share with
-        // the canonical name, so the most common spelling matches byte for byte.
+        // The Sentry name and the canonical name share a slot unless they
+        // differ by more than case (`unknown_error` and `UNKNOWN`).
         names[2 * i] = (Code::ALL[i].sentry_str(), Code::ALL[i]);
         names[2 * i + 1] = (Code::ALL[i].as_str(), Code::ALL[i]);
         i += 1;
@@ -35,7 +36,6 @@ const NAMES: [(&str, Code); 35] = {
 };
 
 const SLOTS: usize = 32;
-const EMPTY: u8 = u8::MAX;
 
 /// A perfect hash over the distinct names, checked when the crate compiles:
 /// a parse is one hash, one table load and one comparison.
@@ -45,21 +45,53 @@ const fn slot(name: &[u8]) -> usize {
     (len * 4 + (name[0] | 0x20) as usize + (name[len - 1] | 0x20) as usize * 3) % SLOTS
 }
 
-const LOOKUP: [u8; SLOTS] = {
-    let mut table = [EMPTY; SLOTS];
+/// One slot of [`LOOKUP`]: a name, lowercase and zero-padded, with the bits that
+/// fold its case (`0x20` under each letter, `0` under each `_`), so that
+/// `input | fold == lower` holds exactly for the name in any ASCII case.
+#[derive(Clone, Copy)]
+struct Entry {
+    lower: [u8; MAX_NAME],
+    fold: [u8; MAX_NAME],
+    /// `0` for an empty slot: no input of length 0 is ever looked up.
+    len: u8,
+    code: Code,
+}
+
+const LOOKUP: [Entry; SLOTS] = {
+    let empty = Entry {
+        lower: [0; MAX_NAME],
+        fold: [0; MAX_NAME],
+        len: 0,
+        code: Code::Ok,
+    };
+    let mut table = [empty; SLOTS];
     let mut i = 0;
     while i < NAMES.len() {
         let name = NAMES[i].0.as_bytes();
-        assert!(name.len() <= MAX_NAME);
+        assert!(!name.is_empty() && name.len() <= MAX_NAME);
         let s = slot(name);
-        if table[s] == EMPTY {
-            table[s] = i as u8;
+        if table[s].len == 0 {
+            let mut entry = Entry {
+                len: name.len() as u8,
+                code: NAMES[i].1,
+                ..empty
+            };
+            let mut j = 0;
+            while j < name.len() {
+                assert!(name[j].is_ascii_alphabetic() || name[j] == b'_');
+                entry.lower[j] = name[j].to_ascii_lowercase();
+                entry.fold[j] = if name[j] == b'_' { 0 } else { 0x20 };
+                j += 1;
+            }
+            table[s] = entry;
         } else {
             // Only the same name in another case may share a slot.
+            let entry = &table[s];
             assert!(
-                eq_ignore_case(NAMES[table[s] as usize].0.as_bytes(), name),
+                eq_ignore_case(entry.lower.split_at(entry.len as usize).0, name),
                 "two status names share a hash slot: change `slot`"
             );
+            assert!(entry.code as i32 == NAMES[i].1 as i32);
         }
         i += 1;
     }
@@ -72,7 +104,7 @@ const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     }
     let mut i = 0;
     while i < a.len() {
-        if a[i].to_ascii_lowercase() != b[i].to_ascii_lowercase() {
+        if !a[i].eq_ignore_ascii_case(&b[i]) {
             return false;
         }
         i += 1;
@@ -80,16 +112,42 @@ const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// `N` bytes of `bytes` from `at`, as a little-endian number.
+#[inline(always)]
+fn load<const N: usize>(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word[..N].copy_from_slice(&bytes[at..at + N]);
+    u64::from_le_bytes(word)
+}
+
 /// Looks up a `_`-separated name in any ASCII case.
+///
+/// Compares whole words instead of bytes: for lengths of 8 and more, the first
+/// and last 8 bytes (and the middle 8 beyond 16), for 4 to 7 the first and last
+/// 4; overlapping loads cover every byte without a loop.
 #[inline]
 fn lookup(name: &[u8]) -> Option<Code> {
-    if name.is_empty() {
+    let len = name.len();
+    if len == 0 || len > MAX_NAME {
         return None;
     }
-    let (candidate, code) = NAMES[*LOOKUP.get(slot(name)).filter(|&&i| i != EMPTY)? as usize];
-    let candidate = candidate.as_bytes();
-    // Exact bytes first: the usual spellings never pay for case folding.
-    (candidate == name || candidate.eq_ignore_ascii_case(name)).then_some(code)
+    let entry = &LOOKUP[slot(name)];
+    if usize::from(entry.len) != len {
+        return None;
+    }
+    let (lower, fold) = (&entry.lower, &entry.fold);
+    let diff = if len >= 8 {
+        let at = |i: usize| (load::<8>(name, i) | load::<8>(fold, i)) ^ load::<8>(lower, i);
+        let middle = if len > 16 { at(8) } else { 0 };
+        at(0) | at(len - 8) | middle
+    } else if len >= 4 {
+        let at = |i: usize| (load::<4>(name, i) | load::<4>(fold, i)) ^ load::<4>(lower, i);
+        at(0) | at(len - 4)
+    } else {
+        let at = |i: usize| (load::<1>(name, i) | load::<1>(fold, i)) ^ load::<1>(lower, i);
+        at(0) | at(len / 2) | at(len - 1)
+    };
+    (diff == 0).then_some(entry.code)
 }
 
 /// `"0"`..`"16"`: decimal, no sign, no leading zero.
@@ -102,14 +160,19 @@ fn decimal(bytes: &[u8]) -> Option<Code> {
     }
 }
 
-/// Rewrites `not found`, `not-found` and `NotFound` as `not_found` into `buf`.
-fn normalize<'b>(input: &[u8], buf: &'b mut [u8; MAX_NAME]) -> Option<&'b [u8]> {
+/// Rewrites `not found`, `not-found` and, when `camel` is set, `NotFound` as
+/// `not_found` into `buf`.
+///
+/// Without `camel` an uppercase letter never starts a word, so separated words
+/// may be in any case (`nOt FoUnD`), as they may with `_` (which [`lookup`]
+/// matches directly).
+fn normalize<'b>(input: &[u8], buf: &'b mut [u8; MAX_NAME], camel: bool) -> Option<&'b [u8]> {
     let mut len = 0;
     let mut after_lower = false;
     for &byte in input {
         let (word_break, out) = match byte {
             b'a'..=b'z' => (false, byte),
-            b'A'..=b'Z' => (after_lower, byte.to_ascii_lowercase()),
+            b'A'..=b'Z' => (camel && after_lower, byte.to_ascii_lowercase()),
             b'_' | b'-' | b' ' => (false, b'_'),
             _ => return None,
         };
@@ -155,17 +218,30 @@ impl FromStr for Code {
     /// ```
     #[inline]
     fn from_str(s: &str) -> Result<Code, ParseCodeError> {
-        let bytes = s.as_bytes();
-        if let Some(code) = lookup(bytes) {
-            return Ok(code);
+        match Code::from_sentry_name(s) {
+            Some(code) => Ok(code),
+            None => parse_other_spelling(s),
         }
-        let mut buf = [0; MAX_NAME];
-        let found = match bytes.first() {
-            Some(b'0'..=b'9') => decimal(bytes),
-            _ => normalize(bytes, &mut buf).and_then(lookup),
-        };
-        found.ok_or_else(|| ParseCodeError::new(s))
     }
+}
+
+/// Every spelling but the exact Sentry names: kept out of line so that the
+/// common case inlines to a single `match`.
+#[cold]
+#[inline(never)]
+fn parse_other_spelling(s: &str) -> Result<Code, ParseCodeError> {
+    let bytes = s.as_bytes();
+    if let Some(code) = lookup(bytes) {
+        return Ok(code);
+    }
+    let mut buf = [0; MAX_NAME];
+    let found = match bytes.first() {
+        Some(b'0'..=b'9') => decimal(bytes),
+        _ => normalize(bytes, &mut buf, false)
+            .and_then(lookup)
+            .or_else(|| normalize(bytes, &mut buf, true).and_then(lookup)),
+    };
+    found.ok_or_else(|| ParseCodeError::new(s))
 }
 
 /// How much of a rejected input [`ParseCodeError`] keeps to show.
@@ -173,10 +249,17 @@ const SHOWN: usize = 40;
 
 /// The error for a string that is no spelling of a canonical code.
 ///
-/// It keeps the start of the input (up to 40 bytes, cut on a character boundary)
-/// and its full length, without allocating, and says what is accepted.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// It keeps the start of the input (up to 40 bytes, cut on a character
+/// boundary) and its full length, and says what is accepted. It is one pointer
+/// wide, so `Result<Code, ParseCodeError>` stays small on the hot path; only a
+/// rejected input allocates (once).
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ParseCodeError {
+    rejected: Box<Rejected>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Rejected {
     shown: [u8; SHOWN],
     shown_len: u8,
     input_len: usize,
@@ -191,26 +274,29 @@ impl ParseCodeError {
         let mut shown = [0; SHOWN];
         shown[..cut].copy_from_slice(&input.as_bytes()[..cut]);
         ParseCodeError {
-            shown,
-            shown_len: cut as u8,
-            input_len: input.len(),
+            rejected: Box::new(Rejected {
+                shown,
+                shown_len: cut as u8,
+                input_len: input.len(),
+            }),
         }
     }
 
     /// The start of the rejected input: all of it when [`Self::is_truncated`] is false.
     pub fn input(&self) -> &str {
+        let rejected = &self.rejected;
         // Always a prefix of a `&str` cut on a char boundary.
-        core::str::from_utf8(&self.shown[..self.shown_len as usize]).unwrap_or_default()
+        core::str::from_utf8(&rejected.shown[..usize::from(rejected.shown_len)]).unwrap_or_default()
     }
 
     /// The length in bytes of the whole rejected input.
-    pub const fn input_len(&self) -> usize {
-        self.input_len
+    pub fn input_len(&self) -> usize {
+        self.rejected.input_len
     }
 
     /// `true` when the input was longer than what [`Self::input`] shows.
-    pub const fn is_truncated(&self) -> bool {
-        self.input_len > self.shown_len as usize
+    pub fn is_truncated(&self) -> bool {
+        self.rejected.input_len > usize::from(self.rejected.shown_len)
     }
 }
 
@@ -218,16 +304,20 @@ impl fmt::Debug for ParseCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ParseCodeError")
             .field("input", &self.input())
-            .field("input_len", &self.input_len)
+            .field("input_len", &self.input_len())
             .finish()
     }
 }
 
 impl fmt::Display for ParseCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unrecognized status code \"{}", self.input().escape_debug())?;
+        write!(
+            f,
+            "unrecognized status code \"{}",
+            self.input().escape_debug()
+        )?;
         if self.is_truncated() {
-            write!(f, "...\" ({} bytes)", self.input_len)?;
+            write!(f, "...\" ({} bytes)", self.input_len())?;
         } else {
             f.write_str("\"")?;
         }
@@ -255,10 +345,27 @@ mod tests {
     #[test]
     fn normalize_breaks_camel_case_words_only_after_lowercase() {
         let mut buf = [0; MAX_NAME];
-        assert_eq!(normalize(b"NotFound", &mut buf), Some(&b"not_found"[..]));
-        assert_eq!(normalize(b"NOT FOUND", &mut buf), Some(&b"not_found"[..]));
-        assert_eq!(normalize(b"Not_Found", &mut buf), Some(&b"not_found"[..]));
-        assert_eq!(normalize(b"not$found", &mut buf), None);
-        assert_eq!(normalize(&[b'a'; MAX_NAME + 1], &mut buf), None);
+        assert_eq!(
+            normalize(b"NotFound", &mut buf, true),
+            Some(&b"not_found"[..])
+        );
+        assert_eq!(
+            normalize(b"NOT FOUND", &mut buf, true),
+            Some(&b"not_found"[..])
+        );
+        assert_eq!(
+            normalize(b"Not_Found", &mut buf, true),
+            Some(&b"not_found"[..])
+        );
+        assert_eq!(normalize(b"not$found", &mut buf, true), None);
+        assert_eq!(normalize(&[b'a'; MAX_NAME + 1], &mut buf, true), None);
+        assert_eq!(
+            normalize(b"nOt FoUnD", &mut buf, false),
+            Some(&b"not_found"[..])
+        );
+        assert_eq!(
+            normalize(b"NotFound", &mut buf, false),
+            Some(&b"notfound"[..])
+        );
     }
 }

@@ -156,7 +156,9 @@ impl CodeSet {
 
     /// The codes in the set, in numeric order.
     pub fn iter(self) -> impl DoubleEndedIterator<Item = Code> + Clone {
-        Code::ALL.into_iter().filter(move |&code| self.contains(code))
+        Code::ALL
+            .into_iter()
+            .filter(move |&code| self.contains(code))
     }
 }
 
@@ -221,7 +223,7 @@ impl FromStr for CodeSet {
 }
 
 /// The error for a code list with an entry that is not a code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseCodeSetError {
     index: usize,
     error: ParseCodeError,
@@ -234,7 +236,7 @@ impl ParseCodeSetError {
     }
 
     /// Why it was rejected.
-    pub const fn error(&self) -> &ParseCodeError {
+    pub fn error(&self) -> &ParseCodeError {
         &self.error
     }
 }

@@ -17,7 +17,10 @@ impl From<Code> for tonic::Code {
 
 impl From<&tonic::Status> for Status {
     fn from(status: &tonic::Status) -> Status {
-        Status::new(status.code().into(), alloc::string::String::from(status.message()))
+        Status::new(
+            status.code().into(),
+            alloc::string::String::from(status.message()),
+        )
     }
 }
 
