@@ -48,4 +48,6 @@ pub mod prelude {
     pub use spanstatus_core::{Code, CodeSet, HasCode, Status};
     #[cfg(feature = "tracing")]
     pub use spanstatus_tracing::SpanStatusExt;
+    #[cfg(feature = "sentry")]
+    pub use spanstatus_sentry::SentrySpanExt;
 }

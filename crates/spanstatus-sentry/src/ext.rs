@@ -1,0 +1,212 @@
+//! [`SentrySpanExt`]: a canonical status on Sentry's own spans and transactions.
+
+use std::borrow::Cow;
+
+use sentry_core::protocol::{SpanStatus, Value};
+use sentry_core::{Span, Transaction, TransactionOrSpan};
+use spanstatus_core::{Code, Status};
+
+use crate::convert::{code_from_span_status, to_span_status};
+
+/// Span data key holding the status message: the key Sentry itself uses when
+/// it ingests an OpenTelemetry span's status message.
+pub const STATUS_MESSAGE_KEY: &str = "sentry.status.message";
+
+/// Span data key holding the canonical code name ([`Code::as_str`], e.g.
+/// `"UNKNOWN"`, `"NOT_FOUND"`).
+///
+/// Sentry's `status` field cannot keep UNKNOWN apart from INTERNAL after
+/// ingestion: Relay stores the SDK name `unknown_error` as `internal_error`.
+/// This key keeps the code exact; [`SentrySpanExt::canonical_status`] and
+/// [`crate::json::span_code`] read it back.
+pub const STATUS_CODE_KEY: &str = "sentry.status.code";
+
+/// Span data key of the HTTP response status, written by
+/// [`SentrySpanExt::set_http_status`] (the OpenTelemetry name, which Sentry's
+/// SDKs use too).
+pub const HTTP_STATUS_KEY: &str = "http.response.status_code";
+
+/// Sets a canonical status on a Sentry [`Transaction`], [`Span`] or
+/// [`TransactionOrSpan`].
+///
+/// Named so as not to collide with their inherent `set_status(SpanStatus)`.
+///
+/// ```
+/// use sentry_core::protocol::SpanStatus;
+/// use spanstatus_core::Code;
+/// use spanstatus_sentry::SentrySpanExt;
+///
+/// let transaction = sentry_core::start_transaction(
+///     sentry_core::TransactionContext::new("GET /users/7", "http.server"),
+/// );
+/// let span = transaction.start_child("cache.get", "users:7");
+/// span.set_canonical_status(Code::NotFound, "Cache miss");
+/// assert_eq!(span.get_status(), Some(SpanStatus::NotFound));
+/// assert_eq!(span.data()["sentry.status.message"], "Cache miss");
+/// assert_eq!(span.data()["sentry.status.code"], "NOT_FOUND");
+/// span.finish();
+/// transaction.finish();
+/// ```
+///
+/// Sentry keeps a transaction's data only when a client is bound; on a
+/// transaction started without one, the status is set and the data dropped,
+/// as with `Transaction::set_data`.
+pub trait SentrySpanExt {
+    /// Sets `status` to `code`'s Sentry name, data [`STATUS_CODE_KEY`] to
+    /// `code`'s canonical name and data [`STATUS_MESSAGE_KEY`] to `message`.
+    /// An empty message clears an earlier one. The last call wins.
+    fn set_canonical_status(&self, code: Code, message: &str);
+
+    /// Sets `code` with no message.
+    fn set_canonical_code(&self, code: Code) {
+        self.set_canonical_status(code, "");
+    }
+
+    /// Sets a [`Status`]: its code and its message.
+    fn record_canonical_status(&self, status: &Status) {
+        self.set_canonical_status(status.code(), status.message());
+    }
+
+    /// Sets the status for an HTTP response status, with
+    /// [`Code::from_http_status`] (Sentry's JavaScript SDK mapping, except that
+    /// a status outside 100..=599 is UNKNOWN where the JS SDK says
+    /// `internal_error`), and data [`HTTP_STATUS_KEY`]. Returns the code.
+    ///
+    /// ```
+    /// # use spanstatus_core::Code;
+    /// # use spanstatus_sentry::SentrySpanExt;
+    /// # let tx = sentry_core::start_transaction(sentry_core::TransactionContext::new("t", "o"));
+    /// let span = tx.start_child("http.client", "GET /");
+    /// assert_eq!(span.set_http_status(429), Code::ResourceExhausted);
+    /// assert_eq!(span.data()["http.response.status_code"], 429);
+    /// ```
+    fn set_http_status(&self, http_status: u16) -> Code;
+
+    /// The canonical code on this span: the [`STATUS_CODE_KEY`] data when it
+    /// agrees with `status` (so UNKNOWN is read back as UNKNOWN), otherwise
+    /// `status` alone (e.g. after an inherent `set_status`). `None` when no
+    /// status is set.
+    fn canonical_status(&self) -> Option<Code>;
+}
+
+/// The canonical code from a span's `status` and its [`STATUS_CODE_KEY`] data:
+/// the data refines the status only when they agree. `unknown_error` and
+/// `internal_error` both agree with UNKNOWN data, because Relay rewrites the
+/// first into the second.
+pub(crate) fn refine(status: Code, data_code: Option<&str>) -> Code {
+    match data_code.and_then(|name| name.parse::<Code>().ok()) {
+        Some(exact) if exact == status => exact,
+        Some(Code::Unknown) if status == Code::Internal => Code::Unknown,
+        _ => status,
+    }
+}
+
+fn code_value(code: Code) -> Value {
+    Value::String(code.as_str().to_owned())
+}
+
+impl SentrySpanExt for Span {
+    fn set_canonical_status(&self, code: Code, message: &str) {
+        self.set_status(to_span_status(code));
+        let mut data = self.data();
+        data.insert(STATUS_CODE_KEY.to_owned(), code_value(code));
+        if message.is_empty() {
+            data.remove(STATUS_MESSAGE_KEY);
+        } else {
+            data.insert(
+                STATUS_MESSAGE_KEY.to_owned(),
+                Value::String(message.to_owned()),
+            );
+        }
+    }
+
+    fn set_http_status(&self, http_status: u16) -> Code {
+        let code = Code::from_http_status(http_status);
+        self.set_canonical_code(code);
+        self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
+        code
+    }
+
+    fn canonical_status(&self) -> Option<Code> {
+        let status = self.get_status()?;
+        let data = self.data();
+        Some(refine(
+            code_from_span_status(status),
+            data.get(STATUS_CODE_KEY).and_then(Value::as_str),
+        ))
+    }
+}
+
+impl SentrySpanExt for Transaction {
+    fn set_canonical_status(&self, code: Code, message: &str) {
+        self.set_status(to_span_status(code));
+        let mut data = self.data();
+        data.set_data(Cow::Borrowed(STATUS_CODE_KEY), code_value(code));
+        if !message.is_empty() {
+            data.set_data(
+                Cow::Borrowed(STATUS_MESSAGE_KEY),
+                Value::String(message.to_owned()),
+            );
+        } else if data.iter().any(|(key, _)| key == STATUS_MESSAGE_KEY) {
+            // A transaction's data cannot be removed; Relay drops null values.
+            data.set_data(Cow::Borrowed(STATUS_MESSAGE_KEY), Value::Null);
+        }
+    }
+
+    fn set_http_status(&self, http_status: u16) -> Code {
+        let code = Code::from_http_status(http_status);
+        self.set_canonical_code(code);
+        self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
+        code
+    }
+
+    fn canonical_status(&self) -> Option<Code> {
+        let status: SpanStatus = self.get_status()?;
+        let data = self.data();
+        let exact = data
+            .iter()
+            .find(|(key, _)| *key == STATUS_CODE_KEY)
+            .and_then(|(_, value)| value.as_str());
+        Some(refine(code_from_span_status(status), exact))
+    }
+}
+
+impl SentrySpanExt for TransactionOrSpan {
+    fn set_canonical_status(&self, code: Code, message: &str) {
+        match self {
+            TransactionOrSpan::Transaction(transaction) => {
+                transaction.set_canonical_status(code, message)
+            }
+            TransactionOrSpan::Span(span) => span.set_canonical_status(code, message),
+        }
+    }
+
+    fn set_http_status(&self, http_status: u16) -> Code {
+        match self {
+            TransactionOrSpan::Transaction(transaction) => transaction.set_http_status(http_status),
+            TransactionOrSpan::Span(span) => span.set_http_status(http_status),
+        }
+    }
+
+    fn canonical_status(&self) -> Option<Code> {
+        match self {
+            TransactionOrSpan::Transaction(transaction) => transaction.canonical_status(),
+            TransactionOrSpan::Span(span) => span.canonical_status(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_refines_status_only_when_they_agree() {
+        assert_eq!(refine(Code::Internal, Some("UNKNOWN")), Code::Unknown);
+        assert_eq!(refine(Code::Unknown, Some("UNKNOWN")), Code::Unknown);
+        assert_eq!(refine(Code::Internal, Some("INTERNAL")), Code::Internal);
+        assert_eq!(refine(Code::NotFound, Some("UNKNOWN")), Code::NotFound);
+        assert_eq!(refine(Code::NotFound, Some("garbage")), Code::NotFound);
+        assert_eq!(refine(Code::Aborted, None), Code::Aborted);
+    }
+}

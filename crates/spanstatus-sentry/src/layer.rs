@@ -1,0 +1,190 @@
+//! [`StatusLayer`]: the bridge from `span.set_status(..)` on tracing spans to
+//! the Sentry spans that `sentry_tracing::SpanLayer` makes of them.
+
+use std::any::TypeId;
+use std::sync::Arc;
+
+use sentry_core::Hub;
+use spanstatus_core::Status;
+use tracing::level_filters::LevelFilter;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
+use tracing::{Dispatch, Event, Metadata, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::registry::LookupSpan;
+
+use crate::ext::SentrySpanExt;
+
+/// Wraps `sentry_tracing::SpanLayer` (possibly filtered) so that the final
+/// canonical status of each tracing span lands on its Sentry transaction or
+/// span, with the message and code in its data (see [`SentrySpanExt`]).
+///
+/// Use it **instead of** the bare `SpanLayer`, anywhere in the stack:
+///
+/// ```
+/// use tracing_subscriber::filter::LevelFilter;
+/// use tracing_subscriber::prelude::*;
+///
+/// let subscriber = tracing_subscriber::registry()
+///     .with(spanstatus_sentry::layer(sentry_tracing::SpanLayer::new()).with_filter(LevelFilter::INFO));
+/// # let _ = subscriber;
+/// ```
+///
+/// Every callback goes to the wrapped layer unchanged. When a span that has a
+/// status closes, and before the wrapped layer finishes its Sentry span, the
+/// wrapper enters the span in the wrapped layer (which makes its Sentry span
+/// the current hub's span), sets the status on that Sentry span, and exits
+/// again. sentry-tracing keeps its span data private; this is the one public
+/// way to reach it, and doing it once at close time covers every way a status
+/// is set: on the entered span, before the first enter, from another thread,
+/// or on a parent from inside a child. A span the wrapped layer did not record
+/// (filtered out) is left alone; the hub does not change for it, which is
+/// how the wrapper tells.
+///
+/// A per-layer filter may go around the wrapper (as above) or around the
+/// inner layer (`layer(SpanLayer::new().with_filter(..))`); both work.
+///
+/// The wrapped layer gets one extra `on_enter`/`on_exit` pair per span with a
+/// status, just before `on_close`; wrap only sentry-tracing's `SpanLayer` (or
+/// layers for which that is harmless).
+#[derive(Debug, Default, Clone)]
+pub struct StatusLayer<L> {
+    inner: L,
+}
+
+/// Wraps `inner`, normally `sentry_tracing::SpanLayer::new()`, in a
+/// [`StatusLayer`].
+pub fn layer<L>(inner: L) -> StatusLayer<L> {
+    StatusLayer { inner }
+}
+
+/// A [`StatusLayer`] around a default `sentry_tracing::SpanLayer`.
+pub fn span_layer() -> StatusLayer<sentry_tracing::SpanLayer> {
+    layer(sentry_tracing::SpanLayer::new())
+}
+
+impl<L> StatusLayer<L> {
+    /// Wraps `inner`; same as [`layer`].
+    pub fn new(inner: L) -> Self {
+        StatusLayer { inner }
+    }
+
+    /// The wrapped layer.
+    pub fn inner(&self) -> &L {
+        &self.inner
+    }
+
+    /// The wrapped layer, mutably.
+    pub fn inner_mut(&mut self) -> &mut L {
+        &mut self.inner
+    }
+
+    /// Unwraps the layer.
+    pub fn into_inner(self) -> L {
+        self.inner
+    }
+
+    /// Puts `status` on the Sentry span of tracing span `id`, if the wrapped
+    /// layer has one: entered in the wrapped layer, it becomes the current
+    /// hub's span.
+    fn apply<S>(&self, id: &Id, ctx: &Context<'_, S>, status: &Status)
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+        L: Layer<S>,
+    {
+        let before = Hub::current();
+        self.inner.on_enter(id, ctx.clone());
+        let hub = Hub::current();
+        // sentry-tracing switches to a new hub when, and only when, it has a
+        // Sentry span for `id`; otherwise the scope's span is someone else's.
+        if !Arc::ptr_eq(&before, &hub) {
+            drop(before);
+            if let Some(sentry_span) = hub.configure_scope(|scope| scope.get_span()) {
+                sentry_span.record_canonical_status(status);
+            }
+        }
+        drop(hub);
+        self.inner.on_exit(id, ctx.clone());
+    }
+}
+
+impl<S, L> Layer<S> for StatusLayer<L>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    L: Layer<S>,
+{
+    fn on_register_dispatch(&self, subscriber: &Dispatch) {
+        self.inner.on_register_dispatch(subscriber);
+    }
+
+    fn on_layer(&mut self, subscriber: &mut S) {
+        self.inner.on_layer(subscriber);
+    }
+
+    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+        self.inner.register_callsite(metadata)
+    }
+
+    fn enabled(&self, metadata: &Metadata<'_>, ctx: Context<'_, S>) -> bool {
+        self.inner.enabled(metadata, ctx)
+    }
+
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        self.inner.on_new_span(attrs, id, ctx);
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        self.inner.max_level_hint()
+    }
+
+    fn on_record(&self, span: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        self.inner.on_record(span, values, ctx);
+    }
+
+    fn on_follows_from(&self, span: &Id, follows: &Id, ctx: Context<'_, S>) {
+        self.inner.on_follows_from(span, follows, ctx);
+    }
+
+    fn event_enabled(&self, event: &Event<'_>, ctx: Context<'_, S>) -> bool {
+        self.inner.event_enabled(event, ctx)
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        self.inner.on_event(event, ctx);
+    }
+
+    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
+        self.inner.on_enter(id, ctx);
+    }
+
+    fn on_exit(&self, id: &Id, ctx: Context<'_, S>) {
+        self.inner.on_exit(id, ctx);
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        // Read (and release) the extensions before calling into the inner
+        // layer, which locks them itself.
+        let status = ctx
+            .span(&id)
+            .and_then(|span| spanstatus_tracing::status_of(&span));
+        if let Some(status) = status {
+            self.apply(&id, &ctx, &status);
+        }
+        self.inner.on_close(id, ctx);
+    }
+
+    fn on_id_change(&self, old: &Id, new: &Id, ctx: Context<'_, S>) {
+        self.inner.on_id_change(old, new, ctx);
+    }
+
+    #[doc(hidden)]
+    unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
+        if id == TypeId::of::<Self>() {
+            Some(self as *const Self as *const ())
+        } else {
+            // SAFETY: forwarded unchanged; the inner layer upholds the contract
+            // for the types it answers to (itself, its filter, its markers).
+            unsafe { self.inner.downcast_raw(id) }
+        }
+    }
+}
