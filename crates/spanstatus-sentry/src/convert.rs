@@ -139,7 +139,7 @@ pub fn parse_span_status(s: &str) -> Result<SpanStatus, ParseStatusError> {
 }
 
 /// The error for a string that is no Sentry status nor canonical code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ParseStatusError {
     inner: ParseCodeError,
 }
