@@ -33,7 +33,9 @@ fn lookup(arg: &str) -> Result<(), String> {
             };
             let semantic = Code::from_http_status(http);
             let transport = grpc::code_from_http_response(http);
-            println!("HTTP {http}: {semantic} for an HTTP span; {transport} for a gRPC client without grpc-status");
+            println!(
+                "HTTP {http}: {semantic} for an HTTP span; {transport} for a gRPC client without grpc-status"
+            );
         }
     }
     Ok(())

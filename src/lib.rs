@@ -46,8 +46,8 @@ pub struct ReadmeDoctests;
 /// The names most programs need: `use spanstatus::prelude::*;`.
 pub mod prelude {
     pub use spanstatus_core::{Code, CodeSet, HasCode, Status};
-    #[cfg(feature = "tracing")]
-    pub use spanstatus_tracing::SpanStatusExt;
     #[cfg(feature = "sentry")]
     pub use spanstatus_sentry::SentrySpanExt;
+    #[cfg(feature = "tracing")]
+    pub use spanstatus_tracing::SpanStatusExt;
 }

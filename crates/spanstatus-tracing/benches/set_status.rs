@@ -11,11 +11,13 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
 
 fn bench(c: &mut Criterion) {
-    let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer()).with(
-        tracing_subscriber::fmt::layer()
-            .with_span_events(FmtSpan::CLOSE)
-            .with_writer(std::io::sink),
-    );
+    let subscriber = tracing_subscriber::registry()
+        .with(spanstatus_tracing::layer())
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_span_events(FmtSpan::CLOSE)
+                .with_writer(std::io::sink),
+        );
     let _default = tracing::subscriber::set_default(subscriber);
 
     let mut group = c.benchmark_group("tracing_status");

@@ -1,0 +1,89 @@
+//! Canonical status codes on OpenTelemetry spans, with the exact code kept
+//! through OTLP export.
+//!
+//! Set a status on a `tracing` span; the exported OpenTelemetry span gets the
+//! mapped status and the code as attributes:
+//!
+//! ```
+//! use opentelemetry::trace::{Status, TracerProvider};
+//! use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+//! use spanstatus_core::Code;
+//! use spanstatus_tracing::SpanStatusExt;
+//! use tracing_subscriber::prelude::*;
+//!
+//! let exporter = InMemorySpanExporter::default();
+//! let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();
+//! let subscriber = tracing_subscriber::registry().with(spanstatus_opentelemetry::layer(
+//!     tracing_opentelemetry::layer().with_tracer(provider.tracer("cache")),
+//! ));
+//!
+//! tracing::subscriber::with_default(subscriber, || {
+//!     let span = tracing::info_span!("cache.get", key = 42);
+//!     let _entered = span.enter();
+//!     span.set_status(Code::NotFound, "Cache miss");
+//! });
+//!
+//! let span = &exporter.get_finished_spans().unwrap()[0];
+//! assert_eq!(span.status, Status::error("Cache miss"));
+//! assert_eq!(spanstatus_opentelemetry::code_from_span_data(span), Ok(Code::NotFound));
+//! let attribute = |key: &str| {
+//!     span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| kv.value.to_string())
+//! };
+//! assert_eq!(attribute("rpc.response.status_code").as_deref(), Some("NOT_FOUND"));
+//! assert_eq!(attribute("error.type").as_deref(), Some("NOT_FOUND"));
+//! ```
+//!
+//! # Mapping
+//!
+//! A [`Policy`] decides which codes are `Error` (semantic conventions for
+//! gRPC, 1.42): on client, internal, producer and consumer spans every
+//! non-OK code ([`Policy::CLIENT`]); on server spans only UNKNOWN,
+//! DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE and DATA_LOSS
+//! ([`Policy::SERVER`]), the other codes leave the status `Unset`; or any
+//! [`CodeSet`](spanstatus_core::CodeSet) ([`Policy::custom`]). OK becomes
+//! `Ok`, or `Unset` for instrumentation libraries ([`OkMapping::Unset`]).
+//! The description is the message alone.
+//!
+//! # Attributes
+//!
+//! [`attributes`] writes `rpc.response.status_code` = `"NOT_FOUND"` on every
+//! span with a status, `error.type` = `"NOT_FOUND"` when the status is
+//! `Error`, and on request the deprecated integer `rpc.grpc.status_code`.
+//! Because the first is always there, [`code_from_span_data`] and
+//! [`code_from_proto_span`] give back every one of the 17 codes, OK and the
+//! server codes left `Unset` included.
+//!
+//! # Three ways in
+//!
+//! - `tracing` spans: wrap `tracing-opentelemetry`'s layer in [`layer`]
+//!   ([`StatusLayer`]) and use `spanstatus_tracing::SpanStatusExt`.
+//! - native OpenTelemetry spans: [`SpanExt::set_canonical_status`] on any
+//!   `opentelemetry::trace::Span`, [`SpanRefExt::set_canonical_status`] on
+//!   `cx.span()`.
+//! - by hand: [`to_otel_status`] and [`attributes`].
+//!
+//! # Features
+//!
+//! - `json`: [`json::JsonExporter`], spans as OTLP/JSON lines (e.g. on stdout).
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod ext;
+#[cfg(feature = "json")]
+pub mod json;
+pub mod keys;
+mod layer;
+mod policy;
+mod reverse;
+
+pub use ext::{SpanExt, SpanRefExt};
+pub use layer::{LayerExt, StatusLayer, layer};
+pub use policy::{OkMapping, Policy, PolicyError, attributes, to_otel_status};
+pub use reverse::{ReadCodeError, code_from_attributes, code_from_proto_span, code_from_span_data};
+pub use spanstatus_core::{Code, CodeSet, Status};
+
+/// The traits and types most programs need:
+/// `use spanstatus_opentelemetry::prelude::*;`.
+pub mod prelude {
+    pub use crate::{LayerExt, OkMapping, Policy, SpanExt, SpanRefExt};
+}

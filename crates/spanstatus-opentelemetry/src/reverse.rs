@@ -1,0 +1,181 @@
+//! The way back: the canonical [`Code`] of an exported span.
+
+use std::fmt;
+
+use opentelemetry::trace::Status as OtelStatus;
+use opentelemetry::{KeyValue, Value};
+use opentelemetry_proto::tonic::common::v1::any_value;
+use opentelemetry_proto::tonic::trace::v1 as proto;
+use opentelemetry_sdk::trace::SpanData;
+use spanstatus_core::Code;
+
+use crate::keys;
+
+/// Why no canonical code could be read from a span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReadCodeError {
+    /// The span has neither `rpc.response.status_code` nor
+    /// `rpc.grpc.status_code`, and its status is not `Ok`.
+    Missing,
+    /// The attribute `key` holds something that is not a canonical code
+    /// (`value` is its rendering, e.g. `"-32602"` for a JSON-RPC code, or
+    /// `17` for an out-of-range number).
+    Invalid {
+        /// The attribute's key.
+        key: &'static str,
+        /// The value found, rendered as text.
+        value: String,
+    },
+}
+
+impl fmt::Display for ReadCodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadCodeError::Missing => f.write_str(
+                "the span carries no canonical code (no rpc.response.status_code or rpc.grpc.status_code attribute, status not Ok)",
+            ),
+            ReadCodeError::Invalid { key, value } => {
+                write!(f, "attribute {key} = {value} is not a canonical code")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadCodeError {}
+
+/// An attribute value, in the two shapes this module reads.
+enum Found<'a> {
+    Str(&'a str),
+    Int(i64),
+    Other(String),
+}
+
+fn from_string_attribute(key: &'static str, found: Found<'_>) -> Result<Code, ReadCodeError> {
+    match found {
+        // Every spelling the core accepts: "NOT_FOUND", "not_found", "5"...
+        Found::Str(text) => text.parse().map_err(|_| ReadCodeError::Invalid {
+            key,
+            value: format!("{text:?}"),
+        }),
+        Found::Int(n) => Err(ReadCodeError::Invalid {
+            key,
+            value: n.to_string(),
+        }),
+        Found::Other(value) => Err(ReadCodeError::Invalid { key, value }),
+    }
+}
+
+fn from_int_attribute(key: &'static str, found: Found<'_>) -> Result<Code, ReadCodeError> {
+    match found {
+        Found::Int(n) => Code::try_from(n).map_err(|_| ReadCodeError::Invalid {
+            key,
+            value: n.to_string(),
+        }),
+        Found::Str(text) => Err(ReadCodeError::Invalid {
+            key,
+            value: format!("{text:?}"),
+        }),
+        Found::Other(value) => Err(ReadCodeError::Invalid { key, value }),
+    }
+}
+
+/// The common rule for both span shapes; `find` returns the **last**
+/// attribute with a key (the SDK keeps duplicates in order).
+fn read<'a>(
+    find: impl Fn(&str) -> Option<Found<'a>>,
+    status_is_ok: bool,
+) -> Result<Code, ReadCodeError> {
+    if let Some(found) = find(keys::RPC_RESPONSE_STATUS_CODE) {
+        return from_string_attribute(keys::RPC_RESPONSE_STATUS_CODE, found);
+    }
+    if let Some(found) = find(keys::RPC_GRPC_STATUS_CODE) {
+        return from_int_attribute(keys::RPC_GRPC_STATUS_CODE, found);
+    }
+    if status_is_ok {
+        return Ok(Code::Ok);
+    }
+    Err(ReadCodeError::Missing)
+}
+
+fn sdk_value(value: &Value) -> Found<'_> {
+    match value {
+        Value::String(s) => Found::Str(s.as_str()),
+        Value::I64(n) => Found::Int(*n),
+        other => Found::Other(other.to_string()),
+    }
+}
+
+/// The canonical code of spans given as SDK attributes and status: see
+/// [`code_from_span_data`].
+pub fn code_from_attributes(
+    attributes: &[KeyValue],
+    status: &OtelStatus,
+) -> Result<Code, ReadCodeError> {
+    read(
+        |key| {
+            attributes
+                .iter()
+                .rev()
+                .find(|kv| kv.key.as_str() == key)
+                .map(|kv| sdk_value(&kv.value))
+        },
+        matches!(status, OtelStatus::Ok),
+    )
+}
+
+/// The canonical code of an exported span, all 17 codes included (OK, and
+/// the codes a server span leaves `Unset`).
+///
+/// Read, in this order: the last `rpc.response.status_code` (a string, any
+/// spelling [`Code`] parses); else the last `rpc.grpc.status_code` (an
+/// integer 0..=16); else `Code::Ok` when the status is `Ok`. A present but
+/// unusable attribute is an error, not skipped: `"-32602"` is a JSON-RPC code,
+/// not a canonical one.
+///
+/// ```
+/// use opentelemetry::trace::{Span, Tracer, TracerProvider};
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+/// use spanstatus_core::Code;
+/// use spanstatus_opentelemetry::{Policy, SpanExt, code_from_span_data};
+///
+/// let exporter = InMemorySpanExporter::default();
+/// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();
+/// let mut span = provider.tracer("doc").start("get_user");
+/// span.set_canonical_status_with(Code::NotFound, "no such user", &Policy::SERVER);
+/// span.end();
+///
+/// let spans = exporter.get_finished_spans().unwrap();
+/// assert_eq!(code_from_span_data(&spans[0]), Ok(Code::NotFound));
+/// ```
+pub fn code_from_span_data(span: &SpanData) -> Result<Code, ReadCodeError> {
+    code_from_attributes(&span.attributes, &span.status)
+}
+
+fn proto_value(value: Option<&any_value::Value>) -> Found<'_> {
+    match value {
+        Some(any_value::Value::StringValue(s)) => Found::Str(s),
+        Some(any_value::Value::IntValue(n)) => Found::Int(*n),
+        Some(other) => Found::Other(format!("{other:?}")),
+        None => Found::Other("(empty)".to_owned()),
+    }
+}
+
+/// The canonical code of an OTLP protobuf span, as a collector receives it:
+/// the same rules as [`code_from_span_data`].
+pub fn code_from_proto_span(span: &proto::Span) -> Result<Code, ReadCodeError> {
+    let status_is_ok = span
+        .status
+        .as_ref()
+        .is_some_and(|s| s.code == proto::status::StatusCode::Ok as i32);
+    read(
+        |key| {
+            span.attributes
+                .iter()
+                .rev()
+                .find(|kv| kv.key == key)
+                .map(|kv| proto_value(kv.value.as_ref().and_then(|v| v.value.as_ref())))
+        },
+        status_is_ok,
+    )
+}
