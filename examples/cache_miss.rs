@@ -1,8 +1,17 @@
-//! A small cache service with hits and misses; each lookup is a span whose
-//! status is printed by the fmt layer when it closes.
+//! A small cache service with hits and misses. Each lookup is a span with a
+//! canonical status; one `set_status` call reaches every installed exporter:
+//!
+//! - the fmt layer prints `status=NOT_FOUND status.message="Cache miss"` when
+//!   the span closes (feature `tracing`);
+//! - OpenTelemetry exports it as an OTLP span with status `Error("Cache miss")`
+//!   and `error.type = "NOT_FOUND"`: OTLP/JSON on stdout, or OTLP/HTTP to
+//!   `OTEL_EXPORTER_OTLP_ENDPOINT` (feature `opentelemetry`);
+//! - Sentry gets a transaction with status `not_found` and
+//!   `sentry.status.message = "Cache miss"`: a summary on stdout, or sent to
+//!   `SENTRY_DSN` (feature `sentry`).
 //!
 //! ```sh
-//! cargo run --example cache_miss --features tracing
+//! cargo run --example cache_miss --features full
 //! ```
 
 use std::collections::HashMap;
@@ -10,6 +19,9 @@ use std::collections::HashMap;
 use spanstatus::prelude::*;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
+
+#[allow(dead_code)]
+mod support;
 
 struct Cache {
     entries: HashMap<u64, String>,
@@ -28,15 +40,38 @@ impl Cache {
     }
 }
 
-fn main() {
-    tracing_subscriber::registry()
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let subscriber = tracing_subscriber::registry()
+        // Keeps each span's status; every exporter layer below reads it.
         .with(spanstatus::tracing::layer())
         .with(
             tracing_subscriber::fmt::layer()
                 .with_span_events(FmtSpan::CLOSE)
                 .with_target(false),
+        );
+
+    #[cfg(feature = "opentelemetry")]
+    let (subscriber, provider) = {
+        use opentelemetry::trace::TracerProvider as _;
+        let provider = support::otel_provider("cache_miss")?;
+        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("cache"));
+        (
+            subscriber.with(spanstatus::opentelemetry::layer(otel)),
+            provider,
         )
-        .init();
+    };
+
+    #[cfg(feature = "sentry")]
+    let (subscriber, _sentry) = {
+        use tracing_subscriber::filter::LevelFilter;
+        let guard = support::sentry_init(spanstatus::sentry::print::Format::Summary)?;
+        (
+            subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
+            guard,
+        )
+    };
+
+    subscriber.init();
 
     let cache = Cache {
         entries: HashMap::from([(1, "one".to_owned()), (2, "two".to_owned())]),
@@ -45,4 +80,8 @@ fn main() {
         let value = cache.get(key);
         tracing::info!(key, ?value, "looked up");
     }
+
+    #[cfg(feature = "opentelemetry")]
+    provider.shutdown()?;
+    Ok(())
 }

@@ -9,29 +9,11 @@
 //! ```
 
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::trace::SdkTracerProvider;
-use spanstatus::opentelemetry::json::JsonExporter;
 use spanstatus::prelude::*;
 use tracing_subscriber::prelude::*;
 
-fn provider() -> Result<SdkTracerProvider, Box<dyn std::error::Error>> {
-    let resource = Resource::builder().with_service_name("otlp_export").build();
-    let builder = SdkTracerProvider::builder().with_resource(resource);
-    match std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT") {
-        Ok(endpoint) if !endpoint.is_empty() => {
-            // Without `with_endpoint`, opentelemetry-otlp reads the variable
-            // itself and appends `/v1/traces`. The blocking HTTP client runs on
-            // the batch processor's thread, not on a tokio runtime.
-            eprintln!("exporting to {endpoint}");
-            let exporter = opentelemetry_otlp::SpanExporter::builder()
-                .with_http()
-                .build()?;
-            Ok(builder.with_batch_exporter(exporter).build())
-        }
-        _ => Ok(builder.with_simple_exporter(JsonExporter::stdout()).build()),
-    }
-}
+#[allow(dead_code)]
+mod support;
 
 fn lookup(key: u64) -> Option<&'static str> {
     let span = tracing::info_span!("cache.get", key);
@@ -69,7 +51,7 @@ fn handle(user: u64) {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let provider = provider()?;
+    let provider = support::otel_provider("otlp_export")?;
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("otlp_export"));
     tracing_subscriber::registry()
         .with(spanstatus::opentelemetry::layer(otel))

@@ -14,21 +14,15 @@ use std::time::Duration;
 
 use spanstatus::prelude::*;
 use spanstatus::sentry::SentrySpanExt;
-use spanstatus::sentry::print::{self, Format};
+use spanstatus::sentry::print::Format;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
+#[allow(dead_code)]
+mod support;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let options = match std::env::var("SENTRY_DSN") {
-        Ok(dsn) if !dsn.trim().is_empty() => {
-            let mut options = sentry::ClientOptions::new().traces_sample_rate(1.0);
-            options.dsn = Some(dsn.trim().parse()?);
-            options
-        }
-        // No project: print the envelope instead of sending it.
-        _ => print::client_options(Format::Envelope),
-    };
-    let _sentry = sentry::init(options);
+    let _sentry = support::sentry_init(Format::Envelope)?;
 
     tracing_subscriber::registry()
         .with(spanstatus::tracing::layer())
