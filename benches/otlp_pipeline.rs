@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{Status, TracerProvider as _};
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_proto::tonic::trace::v1 as proto;
 use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
@@ -87,11 +87,11 @@ impl Pipeline {
 
     /// Emits `n` spans and waits until all of them are delivered; returns the
     /// time taken and the spans.
-    fn round(&self, n: u64, with_status: bool) -> (Duration, Vec<proto::Span>) {
+    fn round(&self, n: u64, variant: Variant) -> (Duration, Vec<proto::Span>) {
         let started = Instant::now();
         tracing::dispatcher::with_default(&self.dispatch, || {
             for key in 0..n {
-                one_span(with_status, black_box(key));
+                one_span(variant, black_box(key));
             }
         });
         self.provider.force_flush().expect("flush");
@@ -105,19 +105,45 @@ impl Pipeline {
     }
 }
 
-fn one_span(with_status: bool, key: u64) {
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    WithoutStatus,
+    /// `SpanStatusExt::set_status`, exported by our layer.
+    WithStatus,
+    /// The same status and attributes set by hand with tracing-opentelemetry's
+    /// `OpenTelemetrySpanExt`: the peer, exporting the same bytes.
+    ByHand,
+}
+
+const VARIANTS: [(&str, Variant); 3] = [
+    ("without_status", Variant::WithoutStatus),
+    ("with_status", Variant::WithStatus),
+    ("by_hand", Variant::ByHand),
+];
+
+fn one_span(variant: Variant, key: u64) {
     let span = tracing::info_span!("cache.get", key);
     let _entered = span.enter();
-    if with_status {
-        span.set_status(Code::NotFound, "Cache miss");
+    match variant {
+        Variant::WithoutStatus => {}
+        Variant::WithStatus => {
+            span.set_status(Code::NotFound, "Cache miss");
+        }
+        Variant::ByHand => {
+            use spanstatus::opentelemetry::keys;
+            use tracing_opentelemetry::OpenTelemetrySpanExt;
+            OpenTelemetrySpanExt::set_status(&span, Status::error("Cache miss"));
+            span.set_attribute(keys::RPC_RESPONSE_STATUS_CODE, "NOT_FOUND");
+            span.set_attribute(keys::ERROR_TYPE, "NOT_FOUND");
+        }
     }
 }
 
-/// What arrived carries the status (or none), so both variants did their work.
-fn check(spans: &[proto::Span], with_status: bool) {
+/// What arrived carries the status (or none), so every variant did its work.
+fn check(spans: &[proto::Span], variant: Variant) {
+    let expected = (variant != Variant::WithoutStatus).then_some(Code::NotFound);
     for span in spans {
-        let code = code_from_proto_span(span).ok();
-        assert_eq!(code, with_status.then_some(Code::NotFound), "{span:?}");
+        assert_eq!(code_from_proto_span(span).ok(), expected, "{span:?}");
     }
 }
 
@@ -126,42 +152,51 @@ fn bench(c: &mut Criterion, name: &str, pipeline: &Pipeline) {
     group.throughput(Throughput::Elements(1));
     // Few, long samples: each one ends with a flush and waits for delivery.
     group.sample_size(10);
-    for (name, with_status) in [("without_status", false), ("with_status", true)] {
-        check(&pipeline.round(100, with_status).1, with_status);
+    for (name, variant) in VARIANTS {
+        check(&pipeline.round(100, variant).1, variant);
         group.bench_function(name, |b| {
-            b.iter_custom(|iters| pipeline.round(iters, with_status).0);
+            b.iter_custom(|iters| pipeline.round(iters, variant).0);
         });
     }
     group.finish();
 }
 
-/// Interleaved rounds of both variants, so that machine noise hits both
-/// alike; prints the throughput ratio (median of the per-round ratios).
+/// Interleaved rounds of the variants, so that machine noise hits them
+/// alike; prints the throughput ratios (medians of the per-round ratios).
 fn ratio(name: &str, pipeline: &Pipeline) {
     let spans_per_round = 50_000;
-    let mut ratios = Vec::new();
-    let mut best = [Duration::MAX; 2];
+    let (mut vs_without, mut vs_by_hand) = (Vec::new(), Vec::new());
+    let mut best = [Duration::MAX; 3];
     for _ in 0..9 {
-        let mut times = [Duration::ZERO; 2];
-        for (i, with_status) in [false, true].into_iter().enumerate() {
-            let (elapsed, spans) = pipeline.round(spans_per_round, with_status);
-            check(&spans, with_status);
+        let mut times = [Duration::ZERO; 3];
+        for (i, (_, variant)) in VARIANTS.into_iter().enumerate() {
+            let (elapsed, spans) = pipeline.round(spans_per_round, variant);
+            check(&spans, variant);
             times[i] = elapsed;
             best[i] = best[i].min(elapsed);
         }
-        ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64());
+        // Throughput ratios: with status ÷ the other.
+        vs_without.push(times[0].as_secs_f64() / times[1].as_secs_f64());
+        vs_by_hand.push(times[2].as_secs_f64() / times[1].as_secs_f64());
     }
-    ratios.sort_by(f64::total_cmp);
-    let per_sec = |d: Duration| spans_per_round as f64 / d.as_secs_f64();
+    let summary = |ratios: &mut Vec<f64>| {
+        ratios.sort_by(f64::total_cmp);
+        let n = ratios.len();
+        format!(
+            "median {:.3} (quartiles {:.3}..{:.3})",
+            ratios[n / 2],
+            ratios[n / 4],
+            ratios[n * 3 / 4]
+        )
+    };
+    let [without, with, by_hand] = best.map(|d| spans_per_round as f64 / d.as_secs_f64());
     println!(
-        "otlp_pipeline/{name} ratio: without status {:.0} spans/s, with status {:.0} spans/s \
-         (best rounds); ratio median {:.3}, quartiles {:.3}..{:.3} over {} rounds (target >= 0.95)",
-        per_sec(best[0]),
-        per_sec(best[1]),
-        ratios[ratios.len() / 2],
-        ratios[ratios.len() / 4],
-        ratios[ratios.len() * 3 / 4],
-        ratios.len()
+        "otlp_pipeline/{name}: best rounds without status {without:.0} spans/s, with status \
+         {with:.0}, by hand {by_hand:.0}; over {} rounds with/without {} (target >= 0.95), \
+         with/by hand {}",
+        vs_without.len(),
+        summary(&mut vs_without),
+        summary(&mut vs_by_hand)
     );
 }
 

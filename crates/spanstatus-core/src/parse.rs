@@ -1,7 +1,6 @@
 //! Parsing every spelling of a code: `NOT_FOUND`, `not_found`, `not found`,
 //! `not-found`, `NotFound`, the aliases and `"0"`..`"16"`. A valid spelling never allocates.
 
-use alloc::boxed::Box;
 use core::fmt;
 use core::str::FromStr;
 
