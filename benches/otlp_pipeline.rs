@@ -17,24 +17,22 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use opentelemetry::trace::{Status, TracerProvider as _};
-use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_proto::tonic::trace::v1 as proto;
-use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
+use opentelemetry_sdk::trace::BatchConfigBuilder;
 use spanstatus::opentelemetry::code_from_proto_span;
 use spanstatus::prelude::*;
-use tracing::Dispatch;
-use tracing_subscriber::prelude::*;
 
 #[path = "../tests/support/otlp.rs"]
 mod otlp;
+#[path = "../crates/spanstatus-opentelemetry/benches/support/variant.rs"]
+mod variant;
+use variant::{VARIANTS, Variant, one_span};
 
 /// The application side of the pipeline, and where its spans arrive.
 struct Pipeline {
     receiver: otlp::Receiver,
     _rotel: Option<otlp::Rotel>,
-    provider: SdkTracerProvider,
-    dispatch: Dispatch,
+    app: otlp::App,
 }
 
 impl Pipeline {
@@ -42,46 +40,28 @@ impl Pipeline {
     fn start(rotel: Option<&PathBuf>) -> Pipeline {
         let receiver = otlp::Receiver::start();
         let rotel = rotel.map(|binary| otlp::Rotel::start(binary, receiver.addr));
-        let endpoint = match &rotel {
-            Some(rotel) => format!("http://127.0.0.1:{}", rotel.grpc_port),
-            None => format!("http://{}", receiver.addr),
+        let (to, port) = match &rotel {
+            Some(rotel) => ("rotel", rotel.grpc_port),
+            None => ("the receiver", receiver.addr.port()),
         };
-        let to = if rotel.is_some() {
-            "rotel"
-        } else {
-            "the receiver"
-        };
-        eprintln!("otlp_pipeline: exporting over gRPC to {to} at {endpoint}");
-        let exporter = {
-            // The tonic channel lives on the receiver's runtime.
-            let _enter = receiver.runtime.enter();
-            opentelemetry_otlp::SpanExporter::builder()
-                .with_tonic()
-                .with_endpoint(endpoint)
-                .build()
-                .expect("OTLP exporter")
-        };
+        eprintln!("otlp_pipeline: exporting over gRPC to {to} on port {port}");
         // The queue holds every span of a measurement: the batch processor
         // drops spans when it is full, and a lost span fails the bench.
         let batch = BatchConfigBuilder::default()
             .with_max_queue_size(1 << 20)
             .with_max_export_batch_size(512);
-        let provider = SdkTracerProvider::builder()
-            .with_span_processor(
-                BatchSpanProcessor::builder(exporter)
-                    .with_batch_config(batch.build())
-                    .build(),
-            )
-            .build();
-        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-        let subscriber = tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
-            .with(spanstatus::opentelemetry::layer(otel));
+        let app = otlp::App::new(
+            &receiver,
+            otlp::Transport::Grpc,
+            port,
+            batch,
+            Duration::from_secs(10),
+            |layer| layer,
+        );
         Pipeline {
             receiver,
             _rotel: rotel,
-            provider,
-            dispatch: Dispatch::new(subscriber),
+            app,
         }
     }
 
@@ -89,53 +69,17 @@ impl Pipeline {
     /// time taken and the spans.
     fn round(&self, n: u64, variant: Variant) -> (Duration, Vec<proto::Span>) {
         let started = Instant::now();
-        tracing::dispatcher::with_default(&self.dispatch, || {
+        self.app.run(|| {
             for key in 0..n {
                 one_span(variant, black_box(key));
             }
         });
-        self.provider.force_flush().expect("flush");
         let spans = self
-            .receiver
-            .sink
-            .take_at_least(n as usize, Duration::from_secs(60));
+            .app
+            .deliver(&self.receiver, n as usize, Duration::from_secs(60));
         let elapsed = started.elapsed();
         assert_eq!(spans.len() as u64, n, "spans lost or duplicated");
         (elapsed, spans)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Variant {
-    WithoutStatus,
-    /// `SpanStatusExt::set_status`, exported by our layer.
-    WithStatus,
-    /// The same status and attributes set by hand with tracing-opentelemetry's
-    /// `OpenTelemetrySpanExt`: the peer, exporting the same bytes.
-    ByHand,
-}
-
-const VARIANTS: [(&str, Variant); 3] = [
-    ("without_status", Variant::WithoutStatus),
-    ("with_status", Variant::WithStatus),
-    ("by_hand", Variant::ByHand),
-];
-
-fn one_span(variant: Variant, key: u64) {
-    let span = tracing::info_span!("cache.get", key);
-    let _entered = span.enter();
-    match variant {
-        Variant::WithoutStatus => {}
-        Variant::WithStatus => {
-            span.set_status(Code::NotFound, "Cache miss");
-        }
-        Variant::ByHand => {
-            use spanstatus::opentelemetry::keys;
-            use tracing_opentelemetry::OpenTelemetrySpanExt;
-            OpenTelemetrySpanExt::set_status(&span, Status::error("Cache miss"));
-            span.set_attribute(keys::RPC_RESPONSE_STATUS_CODE, "NOT_FOUND");
-            span.set_attribute(keys::ERROR_TYPE, "NOT_FOUND");
-        }
     }
 }
 
@@ -218,6 +162,6 @@ fn main() {
     criterion.final_summary();
     for (name, pipeline) in &ratios {
         ratio(name, pipeline);
-        pipeline.provider.shutdown().expect("shutdown");
+        pipeline.app.provider.shutdown().expect("shutdown");
     }
 }

@@ -14,97 +14,15 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_otlp::{Protocol, WithExportConfig};
 use opentelemetry_proto::tonic::common::v1::any_value;
 use opentelemetry_proto::tonic::trace::v1 as proto;
-use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
+use opentelemetry_sdk::trace::BatchConfigBuilder;
 use spanstatus::opentelemetry::{OkMapping, Policy, code_from_proto_span};
 use spanstatus::prelude::*;
-use tracing::Dispatch;
-use tracing_subscriber::prelude::*;
 
 #[path = "support/otlp.rs"]
 mod otlp;
-use otlp::{Receiver, Rotel, rotel_binary, serial};
-
-enum Transport {
-    Grpc,
-    Http,
-}
-
-/// The application side: a provider with a batch processor and an OTLP
-/// exporter, and a subscriber with our layer around tracing-opentelemetry.
-struct App {
-    provider: SdkTracerProvider,
-    dispatch: Dispatch,
-}
-
-impl App {
-    fn new(
-        receiver: &Receiver,
-        transport: Transport,
-        port: u16,
-        batch: BatchConfigBuilder,
-        timeout: Duration,
-        configure: impl FnOnce(
-            spanstatus::opentelemetry::StatusLayer<
-                tracing_opentelemetry::OpenTelemetryLayer<
-                    tracing_subscriber::Registry,
-                    opentelemetry_sdk::trace::SdkTracer,
-                >,
-            >,
-        ) -> spanstatus::opentelemetry::StatusLayer<
-            tracing_opentelemetry::OpenTelemetryLayer<
-                tracing_subscriber::Registry,
-                opentelemetry_sdk::trace::SdkTracer,
-            >,
-        >,
-    ) -> App {
-        let exporter = match transport {
-            Transport::Grpc => {
-                // The tonic channel lives on the receiver's runtime.
-                let _enter = receiver.runtime.enter();
-                opentelemetry_otlp::SpanExporter::builder()
-                    .with_tonic()
-                    .with_endpoint(format!("http://127.0.0.1:{port}"))
-                    .with_timeout(timeout)
-                    .build()
-                    .unwrap()
-            }
-            Transport::Http => opentelemetry_otlp::SpanExporter::builder()
-                .with_http()
-                .with_protocol(Protocol::HttpBinary)
-                .with_endpoint(format!("http://127.0.0.1:{port}/v1/traces"))
-                .with_timeout(timeout)
-                .build()
-                .unwrap(),
-        };
-        let processor = BatchSpanProcessor::builder(exporter)
-            .with_batch_config(batch.build())
-            .build();
-        let provider = SdkTracerProvider::builder()
-            .with_span_processor(processor)
-            .with_resource(
-                Resource::builder_empty()
-                    .with_service_name("otlp_collector")
-                    .build(),
-            )
-            .build();
-        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("otlp_collector"));
-        let subscriber =
-            tracing_subscriber::registry().with(configure(spanstatus::opentelemetry::layer(otel)));
-        App {
-            provider,
-            dispatch: Dispatch::new(subscriber),
-        }
-    }
-
-    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
-        tracing::dispatcher::with_default(&self.dispatch, f)
-    }
-}
+use otlp::{App, Receiver, Rotel, Transport, rotel_binary, serial};
 
 fn small_batches() -> BatchConfigBuilder {
     BatchConfigBuilder::default()
@@ -269,55 +187,56 @@ fn check_all_codes(spans: &[proto::Span], ok: OkMapping, legacy: bool) {
 // The tests.
 // ---------------------------------------------------------------------------
 
-#[test]
-fn grpc_all_codes_client_internal_and_server() {
+/// Every code on every span kind, through rotel over `transport`: what
+/// arrives has the status and attributes `ok` and `legacy` call for.
+fn all_codes_through(
+    transport: Transport,
+    configure: impl FnOnce(otlp::OtelLayer) -> otlp::OtelLayer,
+    ok: OkMapping,
+    legacy: bool,
+) {
     let Some(binary) = rotel_binary() else { return };
     let _serial = serial();
     let receiver = Receiver::start();
     let rotel = Rotel::start(&binary, receiver.addr);
+    let port = match transport {
+        Transport::Grpc => rotel.grpc_port,
+        Transport::Http => rotel.http_port,
+    };
     let app = App::new(
         &receiver,
-        Transport::Grpc,
-        rotel.grpc_port,
+        transport,
+        port,
         small_batches(),
         Duration::from_secs(5),
-        |l| l,
+        configure,
     );
 
     let n = app.run(emit_all_codes);
-    app.provider.force_flush().unwrap();
-    let spans = receiver.sink.take_at_least(n, Duration::from_secs(20));
+    let spans = app.deliver(&receiver, n, Duration::from_secs(20));
     assert_eq!(spans.len(), n, "spans delivered by the collector");
-    check_all_codes(&spans, OkMapping::Ok, false);
+    check_all_codes(&spans, ok, legacy);
     app.provider.shutdown().unwrap();
 }
 
 #[test]
+fn grpc_all_codes_client_internal_and_server() {
+    all_codes_through(Transport::Grpc, |l| l, OkMapping::Ok, false);
+}
+
+#[test]
 fn http_all_codes_instrumentation_policy_with_legacy_attribute() {
-    let Some(binary) = rotel_binary() else { return };
-    let _serial = serial();
-    let receiver = Receiver::start();
-    let rotel = Rotel::start(&binary, receiver.addr);
-    let app = App::new(
-        &receiver,
+    // Spans are exported from the batch processor's own thread, never from a
+    // tokio worker, as reqwest's blocking client requires.
+    all_codes_through(
         Transport::Http,
-        rotel.http_port,
-        small_batches(),
-        Duration::from_secs(5),
         |l| {
             l.with_ok(OkMapping::Unset)
                 .with_legacy_grpc_status_code(true)
         },
+        OkMapping::Unset,
+        true,
     );
-
-    // Spans are exported from the batch processor's own thread, never from a
-    // tokio worker, as reqwest's blocking client requires.
-    let n = app.run(emit_all_codes);
-    app.provider.force_flush().unwrap();
-    let spans = receiver.sink.take_at_least(n, Duration::from_secs(20));
-    assert_eq!(spans.len(), n, "spans delivered by the collector");
-    check_all_codes(&spans, OkMapping::Unset, true);
-    app.provider.shutdown().unwrap();
 }
 
 #[test]
@@ -340,8 +259,7 @@ fn explicit_server_policy_on_spans_without_kind() {
             span.set_status(code, "m");
         }
     });
-    app.provider.force_flush().unwrap();
-    let spans = receiver.sink.take_at_least(17, Duration::from_secs(20));
+    let spans = app.deliver(&receiver, 17, Duration::from_secs(20));
     assert_eq!(spans.len(), 17);
     for span in &spans {
         let code: Code = span.name.parse().unwrap();
@@ -402,8 +320,7 @@ fn load_100k_spans_every_status_arrives() {
         }
     });
     let emitted = started.elapsed();
-    app.provider.force_flush().unwrap();
-    let spans = receiver.sink.take_at_least(LOAD, Duration::from_secs(60));
+    let spans = app.deliver(&receiver, LOAD, Duration::from_secs(60));
     let delivered = started.elapsed();
 
     let mut seen = HashSet::with_capacity(LOAD);

@@ -1,6 +1,7 @@
-//! The OTLP side shared by `tests/otlp_collector.rs` and the
-//! `otlp_pipeline` bench: an in-process OTLP gRPC receiver (a tonic server on
-//! opentelemetry-proto) and a real `rotel` collector forwarding to it.
+//! The OTLP pipeline shared by `tests/otlp_collector.rs` and the
+//! `otlp_pipeline` bench: the application side ([`App`]), an in-process OTLP
+//! gRPC receiver (a tonic server on opentelemetry-proto) and a real `rotel`
+//! collector forwarding to it.
 #![allow(dead_code)] // each user takes what it needs
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -9,6 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{Protocol, WithExportConfig};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
@@ -16,6 +19,10 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::trace::v1 as proto;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
+use tracing::Dispatch;
+use tracing_subscriber::prelude::*;
 
 /// The collector tests run one at a time: they time things and share 2 cores.
 pub static SERIAL: Mutex<()> = Mutex::new(());
@@ -257,5 +264,91 @@ impl Drop for Rotel {
                 }
             }
         }
+    }
+}
+
+/// How the application exports.
+pub enum Transport {
+    Grpc,
+    Http,
+}
+
+/// Our layer around tracing-opentelemetry's, as `App::new` hands it to be
+/// configured.
+pub type OtelLayer = spanstatus::opentelemetry::StatusLayer<
+    tracing_opentelemetry::OpenTelemetryLayer<
+        tracing_subscriber::Registry,
+        opentelemetry_sdk::trace::SdkTracer,
+    >,
+>;
+
+/// The application side: a provider with a batch processor and an OTLP
+/// exporter, and a subscriber with our layer around tracing-opentelemetry
+/// (plus `spanstatus::tracing::layer()`, as the README sets it up).
+pub struct App {
+    pub provider: SdkTracerProvider,
+    pub dispatch: Dispatch,
+}
+
+impl App {
+    pub fn new(
+        receiver: &Receiver,
+        transport: Transport,
+        port: u16,
+        batch: BatchConfigBuilder,
+        timeout: Duration,
+        configure: impl FnOnce(OtelLayer) -> OtelLayer,
+    ) -> App {
+        let exporter = match transport {
+            Transport::Grpc => {
+                // The tonic channel lives on the receiver's runtime.
+                let _enter = receiver.runtime.enter();
+                opentelemetry_otlp::SpanExporter::builder()
+                    .with_tonic()
+                    .with_endpoint(format!("http://127.0.0.1:{port}"))
+                    .with_timeout(timeout)
+                    .build()
+                    .unwrap()
+            }
+            Transport::Http => opentelemetry_otlp::SpanExporter::builder()
+                .with_http()
+                .with_protocol(Protocol::HttpBinary)
+                .with_endpoint(format!("http://127.0.0.1:{port}/v1/traces"))
+                .with_timeout(timeout)
+                .build()
+                .unwrap(),
+        };
+        let processor = BatchSpanProcessor::builder(exporter)
+            .with_batch_config(batch.build())
+            .build();
+        let provider = SdkTracerProvider::builder()
+            .with_span_processor(processor)
+            .with_resource(
+                Resource::builder_empty()
+                    .with_service_name("otlp_collector")
+                    .build(),
+            )
+            .build();
+        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("otlp_collector"));
+        let subscriber = tracing_subscriber::registry()
+            .with(configure(spanstatus::opentelemetry::layer(otel)))
+            .with(spanstatus::tracing::layer());
+        App {
+            provider,
+            dispatch: Dispatch::new(subscriber),
+        }
+    }
+
+    pub fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        tracing::dispatcher::with_default(&self.dispatch, f)
+    }
+
+    /// Flushes the batch processor, then takes what `receiver` has got once
+    /// at least `n` spans have arrived or `timeout` has passed.
+    pub fn deliver(&self, receiver: &Receiver, n: usize, timeout: Duration) -> Vec<proto::Span> {
+        self.provider
+            .force_flush()
+            .expect("flushing the batch processor");
+        receiver.sink.take_at_least(n, timeout)
     }
 }

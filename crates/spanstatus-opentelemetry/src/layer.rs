@@ -13,7 +13,7 @@ use tracing_core::Interest;
 use tracing_core::field::{Field, Visit};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
 use crate::policy::attribute_iter;
 use crate::{OkMapping, Policy};
@@ -194,13 +194,12 @@ impl Visit for KindVisitor {
 }
 
 impl<L> StatusLayer<L> {
-    fn record_kind<S>(&self, id: &Id, ctx: &Context<'_, S>, visit: impl FnOnce(&mut KindVisitor))
+    /// Keeps the `otel.kind` that `visit` finds, if any, in the span's
+    /// extensions; only called for callsites that declare the field.
+    fn record_kind<S>(span: &SpanRef<'_, S>, visit: impl FnOnce(&mut KindVisitor))
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
     {
-        let Some(span) = ctx.span(id) else {
-            return;
-        };
         let mut visitor = KindVisitor::default();
         visit(&mut visitor);
         if let Some(kind) = visitor.0 {
@@ -277,8 +276,10 @@ where
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some() {
-            self.record_kind(id, &ctx, |visitor| attrs.record(visitor));
+        if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some()
+            && let Some(span) = ctx.span(id)
+        {
+            Self::record_kind(&span, |visitor| attrs.record(visitor));
         }
         self.inner.on_new_span(attrs, id, ctx);
     }
@@ -288,12 +289,12 @@ where
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
-        let declares_kind = ctx
-            .metadata(id)
-            .and_then(|metadata| metadata.fields().field(SPAN_KIND_FIELD))
-            .is_some_and(|field| values.contains(&field));
-        if declares_kind {
-            self.record_kind(id, &ctx, |visitor| values.record(visitor));
+        // One lookup: the span gives both its callsite's fields and its extensions.
+        if let Some(span) = ctx.span(id)
+            && let Some(field) = span.metadata().fields().field(SPAN_KIND_FIELD)
+            && values.contains(&field)
+        {
+            Self::record_kind(&span, |visitor| values.record(visitor));
         }
         self.inner.on_record(id, values, ctx);
     }
