@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 
+use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
@@ -33,7 +34,7 @@ impl Cache {
         let _entered = span.enter();
         let value = self.entries.get(&key).map(String::as_str);
         match value {
-            Some(_) => span.set_code(Code::Ok),
+            Some(_) => span.set_canonical_code(Code::Ok),
             None => span.set_status(Code::NotFound, "Cache miss"),
         };
         value
@@ -64,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     #[cfg(feature = "sentry")]
     let (subscriber, _sentry) = {
         use tracing_subscriber::filter::LevelFilter;
-        let guard = support::sentry_init(spanstatus::sentry::print::Format::Summary)?;
+        let guard = support::sentry_init(spanstatus_devtools::sentry_print::Format::Summary)?;
         (
             subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
             guard,

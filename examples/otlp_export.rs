@@ -9,6 +9,7 @@
 //! ```
 
 use opentelemetry::trace::TracerProvider as _;
+use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
 use tracing_subscriber::prelude::*;
 
@@ -24,7 +25,7 @@ fn lookup(key: u64) -> Option<&'static str> {
         _ => None,
     };
     match value {
-        Some(_) => span.set_code(Code::Ok),
+        Some(_) => span.set_canonical_code(Code::Ok),
         None => span.set_status(Code::NotFound, "Cache miss"),
     };
     value

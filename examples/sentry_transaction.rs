@@ -12,9 +12,9 @@
 use std::thread;
 use std::time::Duration;
 
+use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
-use spanstatus::sentry::SentrySpanExt;
-use spanstatus::sentry::print::Format;
+use spanstatus_devtools::sentry_print::Format;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sentry::start_transaction(sentry::TransactionContext::new("refresh prices", "task"));
     let call = transaction.start_child("http.client", "GET https://prices.example/v1");
     thread::sleep(Duration::from_millis(2));
-    let code = call.set_http_status(503);
+    let code = call.set_canonical_http_status(503);
     call.finish();
     transaction.set_canonical_status(code, "price service unavailable");
     transaction.finish();

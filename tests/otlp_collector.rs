@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use opentelemetry_proto::tonic::common::v1::any_value;
 use opentelemetry_proto::tonic::trace::v1 as proto;
 use opentelemetry_sdk::trace::BatchConfigBuilder;
+use spanstatus::SetStatusExt;
 use spanstatus::opentelemetry::{OkMapping, Policy, code_from_proto_span};
 use spanstatus::prelude::*;
 
@@ -150,7 +151,7 @@ fn emit_all_codes() -> usize {
         span.in_scope(|| {
             // From a child, as a handler would.
             let child = tracing::info_span!("handler", otel.name = format!("handler/{code}"));
-            child.set_parent_status(code, message.clone());
+            child.set_parent_canonical_status(code, message.clone());
         });
         n += 4;
     }

@@ -18,8 +18,9 @@ use sentry::protocol::EnvelopeItem;
 use sentry::{ClientOptions, TransactionContext};
 use serde_json::{Value, json};
 use spanstatus::Code;
-use spanstatus::sentry::{SentrySpanExt, json as sentry_json};
-use spanstatus::tracing::SpanStatusExt;
+use spanstatus::SetStatusExt;
+use spanstatus::prelude::*;
+use spanstatus::sentry::json as sentry_json;
 use tracing::Dispatch;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
@@ -223,10 +224,10 @@ fn native_spans_all_17_codes_through_relay() {
                 sentry::start_transaction(TransactionContext::new(&format!("tx-{number}"), "test"));
             let span = transaction.start_child("work", &format!("span-{number}"));
             pause();
-            span.set_canonical_status(code, &format!("span says {number}"));
+            span.set_canonical_status(code, format!("span says {number}"));
             span.finish();
             pause();
-            transaction.set_canonical_status(code, &format!("transaction says {number}"));
+            transaction.set_canonical_status(code, format!("transaction says {number}"));
             transaction.finish();
         }
     });
@@ -337,7 +338,7 @@ fn tracing_spans_through_sentry_tracing_and_relay() {
             let lookup = tracing::info_span!("cache.get", key = 42);
             lookup.in_scope(|| {
                 pause();
-                tracing::Span::current().set_parent_status(Code::NotFound, "Cache miss");
+                tracing::Span::current().set_parent_canonical_status(Code::NotFound, "Cache miss");
             });
             drop(lookup);
             let early = tracing::info_span!("early");

@@ -10,7 +10,7 @@ pub fn otel_provider(
 ) -> Result<opentelemetry_sdk::trace::SdkTracerProvider, Box<dyn std::error::Error>> {
     use opentelemetry_sdk::Resource;
     use opentelemetry_sdk::trace::SdkTracerProvider;
-    use spanstatus::opentelemetry::json::JsonExporter;
+    use spanstatus_devtools::otlp_json::JsonExporter;
 
     let resource = Resource::builder().with_service_name(service).build();
     let builder = SdkTracerProvider::builder().with_resource(resource);
@@ -33,7 +33,7 @@ pub fn otel_provider(
 /// prints each envelope on stdout in `format`. Keep the guard alive.
 #[cfg(feature = "sentry")]
 pub fn sentry_init(
-    format: spanstatus::sentry::print::Format,
+    format: spanstatus_devtools::sentry_print::Format,
 ) -> Result<sentry::ClientInitGuard, Box<dyn std::error::Error>> {
     let options = match std::env::var("SENTRY_DSN") {
         Ok(dsn) if !dsn.trim().is_empty() => {
@@ -42,7 +42,7 @@ pub fn sentry_init(
             options.dsn = Some(dsn.trim().parse()?);
             options
         }
-        _ => spanstatus::sentry::print::client_options(format),
+        _ => spanstatus_devtools::sentry_print::client_options(format),
     };
     Ok(sentry::init(options))
 }

@@ -1,17 +1,15 @@
-//! [`StatusLayer`]: the bridge from `spanstatus_tracing::SpanStatusExt` to
+//! [`StatusLayer`]: the bridge from the status of `tracing` spans to
 //! the OpenTelemetry spans of `tracing-opentelemetry`.
 
-use std::any::TypeId;
 use std::fmt;
 use std::sync::OnceLock;
 
 use opentelemetry::trace::{SpanKind, TraceContextExt};
+use spanstatus_tracing::__private::BridgeHooks;
 use tracing::dispatcher::WeakDispatch;
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Dispatch, Event, Metadata, Subscriber};
-use tracing_core::Interest;
+use tracing::{Dispatch, Subscriber};
 use tracing_core::field::{Field, Visit};
-use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
@@ -22,14 +20,14 @@ use crate::{OkMapping, Policy};
 const SPAN_KIND_FIELD: &str = "otel.kind";
 
 /// Wraps `tracing-opentelemetry`'s layer so that the status set with
-/// [`SpanStatusExt`](spanstatus_tracing::SpanStatusExt) reaches the exported
+/// `spanstatus_tracing`'s traits reaches the exported
 /// OpenTelemetry span, with the attributes that keep the exact code.
 ///
 /// ```
 /// use opentelemetry::trace::TracerProvider;
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 /// use spanstatus_core::Code;
-/// use spanstatus_tracing::SpanStatusExt;
+/// use spanstatus_tracing::SetStatusExt;
 /// use tracing_subscriber::prelude::*;
 ///
 /// let exporter = InMemorySpanExporter::default();
@@ -65,10 +63,39 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// the OK mapping and legacy-attribute choice of the layer's policy. A span
 /// without `otel.kind` (exported as `INTERNAL`) gets the layer's policy,
 /// [`Policy::CLIENT`] unless set with [`StatusLayer::with_policy`].
+#[derive(Default)]
+#[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct StatusLayer<L> {
     inner: L,
-    policy: Policy,
+    settings: Settings,
     dispatch: OnceLock<WeakDispatch>,
+}
+
+/// The layer's settings, each kept on its own so that no builder call undoes
+/// another: `.with_ok(..)` holds whatever policy is given before or after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Settings {
+    /// The policy of spans without `otel.kind`.
+    policy: Policy,
+    /// Set by `with_ok`; otherwise the policy's own.
+    ok: Option<OkMapping>,
+    /// Set by `with_legacy_grpc_status_code`; otherwise the policy's own.
+    legacy_grpc_status_code: Option<bool>,
+}
+
+impl Settings {
+    /// The policy for a span of `kind`, or of no declared kind.
+    fn policy_for(&self, kind: Option<&SpanKind>) -> Policy {
+        let base = match kind {
+            Some(kind) => Policy::for_kind(kind),
+            None => self.policy,
+        };
+        base.with_ok(self.ok.unwrap_or(self.policy.ok_mapping()))
+            .with_legacy_grpc_status_code(
+                self.legacy_grpc_status_code
+                    .unwrap_or(self.policy.legacy_grpc_status_code()),
+            )
+    }
 }
 
 /// Wraps `inner`, a `tracing_opentelemetry` layer, in a [`StatusLayer`].
@@ -82,34 +109,38 @@ impl<L> StatusLayer<L> {
     pub fn new(inner: L) -> Self {
         StatusLayer {
             inner,
-            policy: Policy::default(),
+            settings: Settings::default(),
             dispatch: OnceLock::new(),
         }
     }
 
-    /// The policy for spans without an `otel.kind` field; its OK mapping and
-    /// legacy-attribute choice also apply to spans with one.
+    /// The policy for spans without an `otel.kind` field. Its OK mapping and
+    /// legacy-attribute choice apply to every span, unless set on their own
+    /// with [`with_ok`](Self::with_ok) and
+    /// [`with_legacy_grpc_status_code`](Self::with_legacy_grpc_status_code),
+    /// before or after this call.
     pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
+        self.settings.policy = policy;
         self
     }
 
-    /// Sets what OK becomes on every span ([`OkMapping::Unset`] for
-    /// instrumentation libraries).
+    /// What OK becomes on every span ([`OkMapping::Unset`] for
+    /// instrumentation libraries), whatever the policy says.
     pub fn with_ok(mut self, ok: OkMapping) -> Self {
-        self.policy = self.policy.with_ok(ok);
+        self.settings.ok = Some(ok);
         self
     }
 
-    /// Also writes the deprecated integer `rpc.grpc.status_code`.
+    /// Also writes the deprecated integer `rpc.grpc.status_code`, whatever the
+    /// policy says.
     pub fn with_legacy_grpc_status_code(mut self, enabled: bool) -> Self {
-        self.policy = self.policy.with_legacy_grpc_status_code(enabled);
+        self.settings.legacy_grpc_status_code = Some(enabled);
         self
     }
 
-    /// The policy for spans without `otel.kind`.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    /// The policy a span without `otel.kind` gets, every setting applied.
+    pub fn policy(&self) -> Policy {
+        self.settings.policy_for(None)
     }
 
     /// The wrapped layer.
@@ -117,13 +148,24 @@ impl<L> StatusLayer<L> {
         &self.inner
     }
 
-    /// The policy for a span of `kind`, or of no declared kind.
-    pub fn policy_for(&self, kind: Option<&SpanKind>) -> Policy {
-        match kind {
-            Some(kind) => Policy::for_kind(kind)
-                .with_ok(self.policy.ok_mapping())
-                .with_legacy_grpc_status_code(self.policy.legacy_grpc_status_code()),
-            None => self.policy,
+    /// The wrapped layer, mutably.
+    pub fn inner_mut(&mut self) -> &mut L {
+        &mut self.inner
+    }
+
+    /// Unwraps the layer.
+    pub fn into_inner(self) -> L {
+        self.inner
+    }
+}
+
+impl<L: Clone> Clone for StatusLayer<L> {
+    /// A clone is not registered with any subscriber yet.
+    fn clone(&self) -> Self {
+        StatusLayer {
+            inner: self.inner.clone(),
+            settings: self.settings,
+            dispatch: OnceLock::new(),
         }
     }
 }
@@ -132,7 +174,7 @@ impl<L: fmt::Debug> fmt::Debug for StatusLayer<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StatusLayer")
             .field("inner", &self.inner)
-            .field("policy", &self.policy)
+            .field("policy", &self.policy())
             .finish_non_exhaustive()
     }
 }
@@ -141,22 +183,22 @@ impl<L: fmt::Debug> fmt::Debug for StatusLayer<L> {
 /// [`layer`].
 ///
 /// ```
-/// use spanstatus_opentelemetry::LayerExt;
+/// use spanstatus_opentelemetry::WithSpanStatus;
 /// use tracing_subscriber::prelude::*;
 ///
 /// let subscriber = tracing_subscriber::registry()
 ///     .with(tracing_opentelemetry::layer().with_span_status());
 /// # drop(subscriber);
 /// ```
-pub trait LayerExt: Sized {
+pub trait WithSpanStatus: Sized {
     /// Wraps the layer in a [`StatusLayer`].
     fn with_span_status(self) -> StatusLayer<Self> {
         StatusLayer::new(self)
     }
 }
 
-impl<S, T> LayerExt for tracing_opentelemetry::OpenTelemetryLayer<S, T> {}
-impl<S, T, F> LayerExt for tracing_opentelemetry::FilteredOpenTelemetryLayer<S, T, F> {}
+impl<S, T> WithSpanStatus for tracing_opentelemetry::OpenTelemetryLayer<S, T> {}
+impl<S, T, F> WithSpanStatus for tracing_opentelemetry::FilteredOpenTelemetryLayer<S, T, F> {}
 
 /// The span kind declared with `otel.kind`, kept in the span's extensions.
 #[derive(Debug)]
@@ -244,7 +286,7 @@ impl<L> StatusLayer<L> {
         let Some(cx) = tracing_opentelemetry::get_otel_context(id, &dispatch) else {
             return;
         };
-        let policy = self.policy_for(kind.as_ref());
+        let policy = self.settings.policy_for(kind.as_ref());
         let (code, message) = status.into_parts();
         let span = cx.span();
         span.set_attributes(attribute_iter(code, &policy));
@@ -252,43 +294,27 @@ impl<L> StatusLayer<L> {
     }
 }
 
-impl<S, L> Layer<S> for StatusLayer<L>
+impl<S, L> BridgeHooks<S> for StatusLayer<L>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     L: Layer<S>,
 {
-    fn on_register_dispatch(&self, subscriber: &Dispatch) {
+    type Inner = L;
+
+    fn register_dispatch(&self, subscriber: &Dispatch) {
         // A layer is registered with one dispatcher; keep the first.
         let _ = self.dispatch.set(subscriber.downgrade());
-        self.inner.on_register_dispatch(subscriber);
     }
 
-    fn on_layer(&mut self, subscriber: &mut S) {
-        self.inner.on_layer(subscriber);
-    }
-
-    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
-        self.inner.register_callsite(metadata)
-    }
-
-    fn enabled(&self, metadata: &Metadata<'_>, ctx: Context<'_, S>) -> bool {
-        self.inner.enabled(metadata, ctx)
-    }
-
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+    fn new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
         if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some()
             && let Some(span) = ctx.span(id)
         {
             Self::record_kind(&span, |visitor| attrs.record(visitor));
         }
-        self.inner.on_new_span(attrs, id, ctx);
     }
 
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        self.inner.max_level_hint()
-    }
-
-    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+    fn record(&self, id: &Id, values: &Record<'_>, ctx: &Context<'_, S>) {
         // One lookup: the span gives both its callsite's fields and its extensions.
         if let Some(span) = ctx.span(id)
             && let Some(field) = span.metadata().fields().field(SPAN_KIND_FIELD)
@@ -296,45 +322,11 @@ where
         {
             Self::record_kind(&span, |visitor| values.record(visitor));
         }
-        self.inner.on_record(id, values, ctx);
     }
 
-    fn on_follows_from(&self, id: &Id, follows: &Id, ctx: Context<'_, S>) {
-        self.inner.on_follows_from(id, follows, ctx);
-    }
-
-    fn event_enabled(&self, event: &Event<'_>, ctx: Context<'_, S>) -> bool {
-        self.inner.event_enabled(event, ctx)
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        self.inner.on_event(event, ctx);
-    }
-
-    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
-        self.inner.on_enter(id, ctx);
-    }
-
-    fn on_exit(&self, id: &Id, ctx: Context<'_, S>) {
-        self.inner.on_exit(id, ctx);
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        self.export_status(&id, &ctx);
-        self.inner.on_close(id, ctx);
-    }
-
-    fn on_id_change(&self, old: &Id, new: &Id, ctx: Context<'_, S>) {
-        self.inner.on_id_change(old, new, ctx);
-    }
-
-    // SAFETY: returns `self` only for our own type id, and otherwise exactly
-    // what the wrapped layer returns, whose pointers live as long as `self`.
-    unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
-        if id == TypeId::of::<Self>() {
-            return Some(self as *const Self as *const ());
-        }
-        // SAFETY: forwarded under the same contract.
-        unsafe { self.inner.downcast_raw(id) }
+    fn close(&self, id: &Id, ctx: &Context<'_, S>) {
+        self.export_status(id, ctx);
     }
 }
+
+spanstatus_tracing::wrapper_layer!(StatusLayer);

@@ -69,21 +69,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod ext;
-#[cfg(feature = "json")]
-pub mod json;
 pub mod keys;
 mod layer;
 mod policy;
 mod reverse;
 
-pub use ext::{SpanExt, SpanRefExt};
-pub use layer::{LayerExt, StatusLayer, layer};
+pub use ext::CanonicalStatusExt;
+pub use layer::{StatusLayer, WithSpanStatus, layer};
 pub use policy::{OkMapping, Policy, PolicyError, attributes, to_otel_status};
-pub use reverse::{ReadCodeError, code_from_attributes, code_from_proto_span, code_from_span_data};
+#[cfg(feature = "opentelemetry-proto")]
+pub use reverse::code_from_proto_span;
+pub use reverse::{ReadCodeError, code_from_attributes, code_from_span_data};
 pub use spanstatus_core::{Code, CodeSet, Status};
-
-/// The traits and types most programs need:
-/// `use spanstatus_opentelemetry::prelude::*;`.
-pub mod prelude {
-    pub use crate::{LayerExt, OkMapping, Policy, SpanExt, SpanRefExt};
-}

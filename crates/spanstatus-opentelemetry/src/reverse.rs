@@ -4,7 +4,9 @@ use std::fmt;
 
 use opentelemetry::trace::Status as OtelStatus;
 use opentelemetry::{KeyValue, Value};
+#[cfg(feature = "opentelemetry-proto")]
 use opentelemetry_proto::tonic::common::v1::any_value;
+#[cfg(feature = "opentelemetry-proto")]
 use opentelemetry_proto::tonic::trace::v1 as proto;
 use opentelemetry_sdk::trace::SpanData;
 use spanstatus_core::Code;
@@ -152,6 +154,7 @@ pub fn code_from_span_data(span: &SpanData) -> Result<Code, ReadCodeError> {
     code_from_attributes(&span.attributes, &span.status)
 }
 
+#[cfg(feature = "opentelemetry-proto")]
 fn proto_value(value: Option<&any_value::Value>) -> Found<'_> {
     match value {
         Some(any_value::Value::StringValue(s)) => Found::Str(s),
@@ -162,7 +165,8 @@ fn proto_value(value: Option<&any_value::Value>) -> Found<'_> {
 }
 
 /// The canonical code of an OTLP protobuf span, as a collector receives it:
-/// the same rules as [`code_from_span_data`].
+/// the same rules as [`code_from_span_data`]. Feature `opentelemetry-proto`.
+#[cfg(feature = "opentelemetry-proto")]
 pub fn code_from_proto_span(span: &proto::Span) -> Result<Code, ReadCodeError> {
     let status_is_ok = span
         .status

@@ -1,11 +1,13 @@
-//! `set_canonical_status` on native OpenTelemetry spans, with the SDK's own
-//! traits (`Span::set_status`, `TraceContextExt`) in scope: no name collides.
+//! The verb family on native OpenTelemetry SDK spans, with the SDK's own
+//! traits (`Span::set_status`, `TraceContextExt`) in scope: no name collides,
+//! and a span never exports a status and code attributes that disagree.
 
-use opentelemetry::trace::{Span, SpanKind, Status, TraceContextExt, Tracer, TracerProvider};
-use opentelemetry::{Context, KeyValue, global};
+use opentelemetry::KeyValue;
+use opentelemetry::trace::{Span, SpanKind, Status, Tracer, TracerProvider};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
-use spanstatus_core::Code;
-use spanstatus_opentelemetry::{Policy, SpanExt, SpanRefExt, code_from_span_data};
+use proptest::prelude::*;
+use spanstatus_core::{Code, Status as CanonicalStatus};
+use spanstatus_opentelemetry::{CanonicalStatusExt, Policy, code_from_span_data};
 
 fn provider() -> (SdkTracerProvider, InMemorySpanExporter) {
     let exporter = InMemorySpanExporter::default();
@@ -29,36 +31,44 @@ fn attribute(span: &SpanData, key: &str) -> Option<String> {
 }
 
 #[test]
-fn sdk_span_boxed_span_and_span_ref() {
+fn verbs_on_sdk_spans_and_the_sdk_set_status_untouched() {
     let (provider, exporter) = provider();
     let tracer = provider.tracer("native");
 
-    // The SDK span, with `Span::set_status` still callable by its own name.
     let mut span = tracer.start("sdk");
     span.set_canonical_status(Code::NotFound, "Cache miss");
+    assert_eq!(
+        span.canonical_status(),
+        Some(CanonicalStatus::new(Code::NotFound, "Cache miss"))
+    );
     span.set_attribute(KeyValue::new("after", true));
     span.end();
 
-    // A server span with an explicit policy: NOT_FOUND stays Unset.
+    // A server span: its kind picks the policy, NOT_FOUND stays Unset.
     let mut span = tracer
         .span_builder("server")
         .with_kind(SpanKind::Server)
         .start(&tracer);
+    span.set_canonical_code(Code::NotFound);
+    assert_eq!(
+        span.canonical_status().map(|s| s.code()),
+        Some(Code::NotFound)
+    );
+    span.end();
+
+    // An explicit policy wins over the kind.
+    let mut span = tracer.start("explicit");
     span.set_canonical_status_with(Code::NotFound, "no such user", &Policy::SERVER);
     span.end();
 
-    // The active span of a context.
-    tracer.in_span("span_ref", |cx: Context| {
-        cx.span()
-            .set_canonical_status(Code::DeadlineExceeded, "took 3s");
-    });
-    let cx = Context::current_with_span(tracer.start("span_ref_ok"));
-    cx.span().set_canonical_status(Code::Ok, "");
-    cx.span().end();
+    let mut span = tracer.start("recorded");
+    span.record_canonical_status(CanonicalStatus::new(Code::Ok, ""));
+    span.end();
 
     // The SDK's own set_status is untouched.
     let mut span = tracer.start("plain");
     span.set_status(Status::error("plain"));
+    assert_eq!(span.canonical_status(), None);
     span.end();
 
     let spans = finished(&provider, &exporter);
@@ -69,16 +79,14 @@ fn sdk_span_boxed_span_and_span_ref() {
     assert_eq!(attribute(sdk, "error.type").as_deref(), Some("NOT_FOUND"));
     assert_eq!(code_from_span_data(sdk), Ok(Code::NotFound));
 
-    let server = by_name("server");
-    assert_eq!(server.status, Status::Unset);
-    assert_eq!(attribute(server, "error.type"), None);
-    assert_eq!(code_from_span_data(server), Ok(Code::NotFound));
+    for name in ["server", "explicit"] {
+        let span = by_name(name);
+        assert_eq!(span.status, Status::Unset, "{name}");
+        assert_eq!(attribute(span, "error.type"), None, "{name}");
+        assert_eq!(code_from_span_data(span), Ok(Code::NotFound), "{name}");
+    }
 
-    let span_ref = by_name("span_ref");
-    assert_eq!(span_ref.status, Status::error("took 3s"));
-    assert_eq!(code_from_span_data(span_ref), Ok(Code::DeadlineExceeded));
-
-    let ok = by_name("span_ref_ok");
+    let ok = by_name("recorded");
     assert_eq!(ok.status, Status::Ok);
     assert_eq!(code_from_span_data(ok), Ok(Code::Ok));
 
@@ -90,30 +98,142 @@ fn sdk_span_boxed_span_and_span_ref() {
     );
 }
 
+/// The first canonical status is final on a native span, whichever way the
+/// SDK would order the next one; attributes are written once.
 #[test]
-fn global_boxed_span() {
+fn the_first_canonical_status_is_final() {
     let (provider, exporter) = provider();
-    global::set_tracer_provider(provider.clone());
-    let mut span = global::tracer("global").start("boxed");
-    span.set_canonical_status(Code::Unavailable, "try later");
-    span.end();
+    let tracer = provider.tracer("native");
+    for (name, first, second) in [
+        (
+            "lower_next",
+            (Code::Unavailable, "b"),
+            (Code::NotFound, "a"),
+        ),
+        (
+            "higher_next",
+            (Code::NotFound, "a"),
+            (Code::Unavailable, "b"),
+        ),
+        ("ok_next", (Code::Cancelled, "gone"), (Code::Ok, "")),
+    ] {
+        let mut span = tracer.start(name);
+        span.set_canonical_status(first.0, first.1);
+        span.set_canonical_status(second.0, second.1);
+        assert_eq!(
+            span.canonical_status(),
+            Some(CanonicalStatus::new(first.0, first.1))
+        );
+        span.end();
+    }
     let spans = finished(&provider, &exporter);
-    let span = spans.iter().find(|s| s.name == "boxed").unwrap();
-    assert_eq!(span.status, Status::error("try later"));
-    assert_eq!(code_from_span_data(span), Ok(Code::Unavailable));
+    for span in &spans {
+        let keys: Vec<&str> = span.attributes.iter().map(|kv| kv.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["rpc.response.status_code", "error.type"],
+            "{}",
+            span.name
+        );
+        let expected = match span.name.as_ref() {
+            "lower_next" => (Code::Unavailable, "b"),
+            "higher_next" => (Code::NotFound, "a"),
+            _ => (Code::Cancelled, "gone"),
+        };
+        assert_eq!(code_from_span_data(span), Ok(expected.0));
+        assert_eq!(span.status, Status::error(expected.1));
+    }
 }
 
-/// Documents the SDK rule the tracing bridge avoids: on a native span the SDK
-/// keeps the description that sorts higher, while the attributes are
-/// appended, so the code attribute read back is the last one set.
+/// One canonical status call: code, message, and the policy (`None`: the
+/// span kind's).
+fn call() -> impl Strategy<Value = (Code, &'static str, Option<bool>)> {
+    (
+        (0..17i32).prop_map(|n| Code::from_i32(n).unwrap()),
+        prop::sample::select(vec!["", "a", "b", "timeout"]),
+        prop::option::of(any::<bool>()),
+    )
+}
+
+proptest! {
+    #[test]
+    fn status_and_code_attributes_never_disagree(
+        server in any::<bool>(),
+        calls in prop::collection::vec(call(), 1..6),
+    ) {
+        let (provider, exporter) = provider();
+        let tracer = provider.tracer("prop");
+        let kind = if server { SpanKind::Server } else { SpanKind::Internal };
+        let mut span = tracer.span_builder("s").with_kind(kind.clone()).start(&tracer);
+        let calls: Vec<(Code, &str, Policy)> = calls
+            .into_iter()
+            .map(|(code, message, policy)| {
+                let policy = match policy {
+                    Some(true) => Policy::SERVER,
+                    Some(false) => Policy::CLIENT,
+                    None => Policy::for_kind(&kind),
+                };
+                (code, message, policy)
+            })
+            .collect();
+        for (code, message, policy) in &calls {
+            span.set_canonical_status_with(*code, *message, policy);
+        }
+        let read_back = span.canonical_status();
+        span.end();
+        let spans = finished(&provider, &exporter);
+        let exported = &spans[0];
+        let code = code_from_span_data(exported);
+        prop_assert_eq!(read_back.map(|s| s.code()), code.clone().ok());
+        let code = code.unwrap();
+        // The first call is the one exported, status and attributes alike.
+        let (first, message, policy) = calls[0];
+        prop_assert_eq!(code, first);
+        prop_assert_eq!(&exported.status, &policy.status(first, message));
+        let written = exported
+            .attributes
+            .iter()
+            .filter(|kv| kv.key.as_str() == "rpc.response.status_code")
+            .count();
+        prop_assert_eq!(written, 1);
+        prop_assert_eq!(
+            attribute(exported, "error.type").is_some(),
+            matches!(exported.status, Status::Error { .. })
+        );
+    }
+}
+
+/// A status the user set with the SDK's own `set_status` is never paired
+/// with code attributes it does not match: a lower canonical status is not
+/// written.
 #[test]
-fn native_spans_follow_the_sdk_ordering() {
+fn the_sdk_status_set_first_is_not_contradicted() {
     let (provider, exporter) = provider();
-    let mut span = provider.tracer("native").start("twice");
-    span.set_canonical_status(Code::Unavailable, "b");
-    span.set_canonical_status(Code::NotFound, "a");
+    let tracer = provider.tracer("native");
+    let mut span = tracer
+        .span_builder("server")
+        .with_kind(SpanKind::Server)
+        .start(&tracer);
+    span.set_status(Status::error("disk full"));
+    span.set_canonical_status(Code::NotFound, "no such row"); // Unset < Error
+    span.end();
+    let mut span = tracer.start("ok");
+    span.set_status(Status::Ok);
+    span.set_canonical_status(Code::Internal, "late");
     span.end();
     let spans = finished(&provider, &exporter);
-    assert_eq!(spans[0].status, Status::error("b"));
-    assert_eq!(code_from_span_data(&spans[0]), Ok(Code::NotFound));
+    for span in &spans {
+        assert_eq!(
+            code_from_span_data(span).ok().filter(|c| !c.is_ok()),
+            None,
+            "{}",
+            span.name
+        );
+        assert_eq!(
+            attribute(span, "rpc.response.status_code"),
+            None,
+            "{}",
+            span.name
+        );
+    }
 }

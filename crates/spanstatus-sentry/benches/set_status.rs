@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use sentry_core::protocol::{SpanStatus, Value};
 use sentry_core::{ClientOptions, Hub, TransactionContext};
 use spanstatus_core::Code;
-use spanstatus_sentry::SentrySpanExt;
+use spanstatus_sentry::CanonicalStatusExt;
 
 fn bench(c: &mut Criterion) {
     // A bound client, so that transactions keep their data; nothing is

@@ -75,32 +75,6 @@ pub fn code_from_span_status(status: SpanStatus) -> Code {
     }
 }
 
-/// `code.to_span_status()` for [`Code`] (the orphan rule rules out `From`).
-pub trait ToSpanStatus {
-    /// See [`to_span_status`].
-    fn to_span_status(self) -> SpanStatus;
-}
-
-impl ToSpanStatus for Code {
-    #[inline]
-    fn to_span_status(self) -> SpanStatus {
-        to_span_status(self)
-    }
-}
-
-/// `status.code()` for Sentry's [`SpanStatus`].
-pub trait SpanStatusCode {
-    /// See [`code_from_span_status`].
-    fn code(self) -> Code;
-}
-
-impl SpanStatusCode for SpanStatus {
-    #[inline]
-    fn code(self) -> Code {
-        code_from_span_status(self)
-    }
-}
-
 /// Relay's legacy names: `success` and `failure`.
 const LEGACY: [(&str, Code); 2] = [("success", Code::Ok), ("failure", Code::Internal)];
 

@@ -1,10 +1,11 @@
-//! [`SentrySpanExt`]: a canonical status on Sentry's own spans and transactions.
+//! [`CanonicalStatusExt`]: a canonical status on Sentry's own spans and transactions.
 
 use std::borrow::Cow;
+use std::fmt::Display;
 
 use sentry_core::protocol::{SpanStatus, Value};
 use sentry_core::{Span, Transaction, TransactionOrSpan};
-use spanstatus_core::{Code, Status};
+use spanstatus_core::{Code, HasCode, Status};
 
 use crate::convert::{code_from_span_status, to_span_status};
 
@@ -17,24 +18,23 @@ pub const STATUS_MESSAGE_KEY: &str = "sentry.status.message";
 ///
 /// Sentry's `status` field cannot keep UNKNOWN apart from INTERNAL after
 /// ingestion: Relay stores the SDK name `unknown_error` as `internal_error`.
-/// This key keeps the code exact; [`SentrySpanExt::canonical_status`] and
-/// [`crate::json::span_code`] read it back.
+/// This key keeps the code exact; [`CanonicalStatusExt::canonical_status`]
+/// reads it back.
 pub const STATUS_CODE_KEY: &str = "sentry.status.code";
 
 /// Span data key of the HTTP response status, written by
-/// [`SentrySpanExt::set_http_status`] (the OpenTelemetry name, which Sentry's
+/// [`CanonicalStatusExt::set_canonical_http_status`] (the OpenTelemetry name, which Sentry's
 /// SDKs use too).
 pub const HTTP_STATUS_KEY: &str = "http.response.status_code";
 
-/// Sets a canonical status on a Sentry [`Transaction`], [`Span`] or
-/// [`TransactionOrSpan`].
-///
-/// Named so as not to collide with their inherent `set_status(SpanStatus)`.
+/// Sets and reads the canonical status of a Sentry [`Transaction`], [`Span`]
+/// or [`TransactionOrSpan`]: the same verbs as on `tracing` and OpenTelemetry
+/// spans, none of which collides with their own `set_status(SpanStatus)`.
 ///
 /// ```
 /// use sentry_core::protocol::SpanStatus;
 /// use spanstatus_core::Code;
-/// use spanstatus_sentry::SentrySpanExt;
+/// use spanstatus_sentry::CanonicalStatusExt;
 ///
 /// let transaction = sentry_core::start_transaction(
 ///     sentry_core::TransactionContext::new("GET /users/7", "http.server"),
@@ -44,28 +44,43 @@ pub const HTTP_STATUS_KEY: &str = "http.response.status_code";
 /// assert_eq!(span.get_status(), Some(SpanStatus::NotFound));
 /// assert_eq!(span.data()["sentry.status.message"], "Cache miss");
 /// assert_eq!(span.data()["sentry.status.code"], "NOT_FOUND");
+/// assert_eq!(span.canonical_status().unwrap().to_string(), "NOT_FOUND: Cache miss");
 /// span.finish();
 /// transaction.finish();
 /// ```
 ///
 /// Sentry keeps a transaction's data only when a client is bound; on a
 /// transaction started without one, the status is set and the data dropped,
-/// as with `Transaction::set_data`.
-pub trait SentrySpanExt {
+/// as with `Transaction::set_data`. Sentry's rule is that the last call wins.
+pub trait CanonicalStatusExt {
     /// Sets `status` to `code`'s Sentry name, data [`STATUS_CODE_KEY`] to
     /// `code`'s canonical name and data [`STATUS_MESSAGE_KEY`] to `message`.
-    /// An empty message clears an earlier one. The last call wins.
-    fn set_canonical_status(&self, code: Code, message: &str);
+    /// An empty message clears an earlier one.
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
 
     /// Sets `code` with no message.
     fn set_canonical_code(&self, code: Code) {
         self.set_canonical_status(code, "");
     }
 
-    /// Sets a [`Status`]: its code and its message.
-    fn record_canonical_status(&self, status: &Status) {
-        self.set_canonical_status(status.code(), status.message());
+    /// Sets a [`Status`] (or a [`Code`]): its code and its message.
+    fn record_canonical_status(&self, status: impl Into<Status>) {
+        let (code, message) = status.into().into_parts();
+        self.set_canonical_status(code, message);
     }
+
+    /// Sets the status of an error that carries a code: see
+    /// [`Status::from_error`] for the message.
+    fn record_canonical_error<E: HasCode + Display + ?Sized>(&self, error: &E) {
+        self.record_canonical_status(Status::from_error(error));
+    }
+
+    /// The canonical status on this span: the code is the [`STATUS_CODE_KEY`]
+    /// data when it agrees with `status` (so UNKNOWN is read back as UNKNOWN),
+    /// otherwise `status` alone (e.g. after an inherent `set_status`); the
+    /// message is the [`STATUS_MESSAGE_KEY`] data. `None` when no status is
+    /// set.
+    fn canonical_status(&self) -> Option<Status>;
 
     /// Sets the status for an HTTP response status, with
     /// [`Code::from_http_status`] (Sentry's JavaScript SDK mapping, except that
@@ -74,19 +89,13 @@ pub trait SentrySpanExt {
     ///
     /// ```
     /// # use spanstatus_core::Code;
-    /// # use spanstatus_sentry::SentrySpanExt;
+    /// # use spanstatus_sentry::CanonicalStatusExt;
     /// # let tx = sentry_core::start_transaction(sentry_core::TransactionContext::new("t", "o"));
     /// let span = tx.start_child("http.client", "GET /");
-    /// assert_eq!(span.set_http_status(429), Code::ResourceExhausted);
+    /// assert_eq!(span.set_canonical_http_status(429), Code::ResourceExhausted);
     /// assert_eq!(span.data()["http.response.status_code"], 429);
     /// ```
-    fn set_http_status(&self, http_status: u16) -> Code;
-
-    /// The canonical code on this span: the [`STATUS_CODE_KEY`] data when it
-    /// agrees with `status` (so UNKNOWN is read back as UNKNOWN), otherwise
-    /// `status` alone (e.g. after an inherent `set_status`). `None` when no
-    /// status is set.
-    fn canonical_status(&self) -> Option<Code>;
+    fn set_canonical_http_status(&self, http_status: u16) -> Code;
 }
 
 /// The canonical code from a span's `status` and its [`STATUS_CODE_KEY`] data:
@@ -101,12 +110,22 @@ pub(crate) fn refine(status: Code, data_code: Option<&str>) -> Code {
     }
 }
 
+/// A span's canonical status from its `status` and its status data.
+fn read_status(status: SpanStatus, code: Option<&Value>, message: Option<&Value>) -> Status {
+    let code = refine(code_from_span_status(status), code.and_then(Value::as_str));
+    match message.and_then(Value::as_str) {
+        Some(message) => Status::new(code, message.to_owned()),
+        None => Status::from_code(code),
+    }
+}
+
 fn code_value(code: Code) -> Value {
     Value::String(code.as_str().to_owned())
 }
 
-impl SentrySpanExt for Span {
-    fn set_canonical_status(&self, code: Code, message: &str) {
+impl CanonicalStatusExt for Span {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        let message = message.into();
         self.set_status(to_span_status(code));
         let mut data = self.data();
         data.insert(STATUS_CODE_KEY.to_owned(), code_value(code));
@@ -115,37 +134,39 @@ impl SentrySpanExt for Span {
         } else {
             data.insert(
                 STATUS_MESSAGE_KEY.to_owned(),
-                Value::String(message.to_owned()),
+                Value::String(message.into_owned()),
             );
         }
     }
 
-    fn set_http_status(&self, http_status: u16) -> Code {
+    fn set_canonical_http_status(&self, http_status: u16) -> Code {
         let code = Code::from_http_status(http_status);
         self.set_canonical_code(code);
         self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
         code
     }
 
-    fn canonical_status(&self) -> Option<Code> {
+    fn canonical_status(&self) -> Option<Status> {
         let status = self.get_status()?;
         let data = self.data();
-        Some(refine(
-            code_from_span_status(status),
-            data.get(STATUS_CODE_KEY).and_then(Value::as_str),
+        Some(read_status(
+            status,
+            data.get(STATUS_CODE_KEY),
+            data.get(STATUS_MESSAGE_KEY),
         ))
     }
 }
 
-impl SentrySpanExt for Transaction {
-    fn set_canonical_status(&self, code: Code, message: &str) {
+impl CanonicalStatusExt for Transaction {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        let message = message.into();
         self.set_status(to_span_status(code));
         let mut data = self.data();
         data.set_data(Cow::Borrowed(STATUS_CODE_KEY), code_value(code));
         if !message.is_empty() {
             data.set_data(
                 Cow::Borrowed(STATUS_MESSAGE_KEY),
-                Value::String(message.to_owned()),
+                Value::String(message.into_owned()),
             );
         } else if data.iter().any(|(key, _)| key == STATUS_MESSAGE_KEY) {
             // A transaction's data cannot be removed; Relay drops null values.
@@ -153,26 +174,31 @@ impl SentrySpanExt for Transaction {
         }
     }
 
-    fn set_http_status(&self, http_status: u16) -> Code {
+    fn set_canonical_http_status(&self, http_status: u16) -> Code {
         let code = Code::from_http_status(http_status);
         self.set_canonical_code(code);
         self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
         code
     }
 
-    fn canonical_status(&self) -> Option<Code> {
+    fn canonical_status(&self) -> Option<Status> {
         let status: SpanStatus = self.get_status()?;
         let data = self.data();
-        let exact = data
-            .iter()
-            .find(|(key, _)| *key == STATUS_CODE_KEY)
-            .and_then(|(_, value)| value.as_str());
-        Some(refine(code_from_span_status(status), exact))
+        let find = |wanted: &str| {
+            data.iter()
+                .find(|(key, _)| *key == wanted)
+                .map(|(_, value)| value)
+        };
+        Some(read_status(
+            status,
+            find(STATUS_CODE_KEY),
+            find(STATUS_MESSAGE_KEY),
+        ))
     }
 }
 
-impl SentrySpanExt for TransactionOrSpan {
-    fn set_canonical_status(&self, code: Code, message: &str) {
+impl CanonicalStatusExt for TransactionOrSpan {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
         match self {
             TransactionOrSpan::Transaction(transaction) => {
                 transaction.set_canonical_status(code, message)
@@ -181,14 +207,16 @@ impl SentrySpanExt for TransactionOrSpan {
         }
     }
 
-    fn set_http_status(&self, http_status: u16) -> Code {
+    fn set_canonical_http_status(&self, http_status: u16) -> Code {
         match self {
-            TransactionOrSpan::Transaction(transaction) => transaction.set_http_status(http_status),
-            TransactionOrSpan::Span(span) => span.set_http_status(http_status),
+            TransactionOrSpan::Transaction(transaction) => {
+                transaction.set_canonical_http_status(http_status)
+            }
+            TransactionOrSpan::Span(span) => span.set_canonical_http_status(http_status),
         }
     }
 
-    fn canonical_status(&self) -> Option<Code> {
+    fn canonical_status(&self) -> Option<Status> {
         match self {
             TransactionOrSpan::Transaction(transaction) => transaction.canonical_status(),
             TransactionOrSpan::Span(span) => span.canonical_status(),

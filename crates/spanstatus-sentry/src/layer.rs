@@ -1,23 +1,21 @@
 //! [`StatusLayer`]: the bridge from `span.set_status(..)` on tracing spans to
 //! the Sentry spans that `sentry_tracing::SpanLayer` makes of them.
 
-use std::any::TypeId;
 use std::sync::Arc;
 
 use sentry_core::Hub;
 use spanstatus_core::Status;
-use tracing::level_filters::LevelFilter;
-use tracing::span::{Attributes, Id, Record};
-use tracing::subscriber::Interest;
-use tracing::{Dispatch, Event, Metadata, Subscriber};
+use spanstatus_tracing::__private::BridgeHooks;
+use tracing::Subscriber;
+use tracing::span::Id;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::ext::SentrySpanExt;
+use crate::ext::CanonicalStatusExt;
 
 /// Wraps `sentry_tracing::SpanLayer` (possibly filtered) so that the final
 /// canonical status of each tracing span lands on its Sentry transaction or
-/// span, with the message and code in its data (see [`SentrySpanExt`]).
+/// span, with the message and code in its data (see [`CanonicalStatusExt`]).
 ///
 /// Use it **instead of** the bare `SpanLayer`, anywhere in the stack:
 ///
@@ -48,6 +46,7 @@ use crate::ext::SentrySpanExt;
 /// status, just before `on_close`; wrap only sentry-tracing's `SpanLayer` (or
 /// layers for which that is harmless).
 #[derive(Debug, Default, Clone)]
+#[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct StatusLayer<L> {
     inner: L,
 }
@@ -55,13 +54,33 @@ pub struct StatusLayer<L> {
 /// Wraps `inner`, normally `sentry_tracing::SpanLayer::new()`, in a
 /// [`StatusLayer`].
 pub fn layer<L>(inner: L) -> StatusLayer<L> {
-    StatusLayer { inner }
+    StatusLayer::new(inner)
 }
 
 /// A [`StatusLayer`] around a default `sentry_tracing::SpanLayer`.
 pub fn span_layer() -> StatusLayer<sentry_tracing::SpanLayer> {
     layer(sentry_tracing::SpanLayer::new())
 }
+
+/// `.with_span_status()` on sentry-tracing's `SpanLayer`: the same as
+/// [`layer`].
+///
+/// ```
+/// use spanstatus_sentry::WithSpanStatus;
+/// use tracing_subscriber::prelude::*;
+///
+/// let subscriber = tracing_subscriber::registry()
+///     .with(sentry_tracing::SpanLayer::new().with_span_status());
+/// # drop(subscriber);
+/// ```
+pub trait WithSpanStatus: Sized {
+    /// Wraps the layer in a [`StatusLayer`].
+    fn with_span_status(self) -> StatusLayer<Self> {
+        StatusLayer::new(self)
+    }
+}
+
+impl WithSpanStatus for sentry_tracing::SpanLayer {}
 
 impl<L> StatusLayer<L> {
     /// Wraps `inner`; same as [`layer`].
@@ -100,7 +119,7 @@ impl<L> StatusLayer<L> {
         if !Arc::ptr_eq(&before, &hub) {
             drop(before);
             if let Some(sentry_span) = hub.configure_scope(|scope| scope.get_span()) {
-                sentry_span.record_canonical_status(status);
+                sentry_span.record_canonical_status(status.clone());
             }
         }
         drop(hub);
@@ -108,83 +127,23 @@ impl<L> StatusLayer<L> {
     }
 }
 
-impl<S, L> Layer<S> for StatusLayer<L>
+impl<S, L> BridgeHooks<S> for StatusLayer<L>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     L: Layer<S>,
 {
-    fn on_register_dispatch(&self, subscriber: &Dispatch) {
-        self.inner.on_register_dispatch(subscriber);
-    }
+    type Inner = L;
 
-    fn on_layer(&mut self, subscriber: &mut S) {
-        self.inner.on_layer(subscriber);
-    }
-
-    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
-        self.inner.register_callsite(metadata)
-    }
-
-    fn enabled(&self, metadata: &Metadata<'_>, ctx: Context<'_, S>) -> bool {
-        self.inner.enabled(metadata, ctx)
-    }
-
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        self.inner.on_new_span(attrs, id, ctx);
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        self.inner.max_level_hint()
-    }
-
-    fn on_record(&self, span: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
-        self.inner.on_record(span, values, ctx);
-    }
-
-    fn on_follows_from(&self, span: &Id, follows: &Id, ctx: Context<'_, S>) {
-        self.inner.on_follows_from(span, follows, ctx);
-    }
-
-    fn event_enabled(&self, event: &Event<'_>, ctx: Context<'_, S>) -> bool {
-        self.inner.event_enabled(event, ctx)
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        self.inner.on_event(event, ctx);
-    }
-
-    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
-        self.inner.on_enter(id, ctx);
-    }
-
-    fn on_exit(&self, id: &Id, ctx: Context<'_, S>) {
-        self.inner.on_exit(id, ctx);
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+    fn close(&self, id: &Id, ctx: &Context<'_, S>) {
         // Read (and release) the extensions before calling into the inner
         // layer, which locks them itself.
         let status = ctx
-            .span(&id)
+            .span(id)
             .and_then(|span| spanstatus_tracing::status_of(&span));
         if let Some(status) = status {
-            self.apply(&id, &ctx, &status);
-        }
-        self.inner.on_close(id, ctx);
-    }
-
-    fn on_id_change(&self, old: &Id, new: &Id, ctx: Context<'_, S>) {
-        self.inner.on_id_change(old, new, ctx);
-    }
-
-    #[doc(hidden)]
-    unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
-        if id == TypeId::of::<Self>() {
-            Some(self as *const Self as *const ())
-        } else {
-            // SAFETY: forwarded unchanged; the inner layer upholds the contract
-            // for the types it answers to (itself, its filter, its markers).
-            unsafe { self.inner.downcast_raw(id) }
+            self.apply(id, ctx, &status);
         }
     }
 }
+
+spanstatus_tracing::wrapper_layer!(StatusLayer);

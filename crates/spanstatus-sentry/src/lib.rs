@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use spanstatus_core::Code;
-//! use spanstatus_tracing::SpanStatusExt;
+//! use spanstatus_tracing::SetStatusExt;
 //! use tracing_subscriber::prelude::*;
 //!
 //! # let envelopes = sentry::test::with_captured_envelopes_options(|| {
@@ -28,19 +28,19 @@
 //! // `sentry.status.message = "Cache miss"`, `sentry.status.code = "NOT_FOUND"`.
 //! ```
 //!
-//! On Sentry's own spans, [`SentrySpanExt`]:
+//! On Sentry's own spans, [`CanonicalStatusExt`]:
 //!
 //! ```
 //! use spanstatus_core::Code;
-//! use spanstatus_sentry::SentrySpanExt;
+//! use spanstatus_sentry::CanonicalStatusExt;
 //!
 //! let transaction =
 //!     sentry_core::start_transaction(sentry_core::TransactionContext::new("GET /", "http.server"));
 //! let span = transaction.start_child("db.query", "SELECT ...");
 //! span.set_canonical_status(Code::DeadlineExceeded, "query timed out after 2s");
-//! assert_eq!(span.canonical_status(), Some(Code::DeadlineExceeded));
+//! assert_eq!(span.canonical_status().map(|s| s.code()), Some(Code::DeadlineExceeded));
 //! span.finish();
-//! transaction.set_http_status(504);
+//! transaction.set_canonical_http_status(504);
 //! transaction.finish();
 //! ```
 //!
@@ -51,7 +51,7 @@
 //! | the code | `status` (a child span) or `contexts.trace.status` (a transaction): [`Code::sentry_str`](spanstatus_core::Code::sentry_str), e.g. `not_found`, `unknown_error` |
 //! | the code, exactly | data [`STATUS_CODE_KEY`] (`sentry.status.code`): [`Code::as_str`](spanstatus_core::Code::as_str), e.g. `"UNKNOWN"` |
 //! | the message | data [`STATUS_MESSAGE_KEY`] (`sentry.status.message`), where Sentry puts OpenTelemetry status messages; absent when empty |
-//! | an HTTP status ([`SentrySpanExt::set_http_status`]) | data [`HTTP_STATUS_KEY`] (`http.response.status_code`) |
+//! | an HTTP status ([`CanonicalStatusExt::set_canonical_http_status`]) | data [`HTTP_STATUS_KEY`] (`http.response.status_code`) |
 //!
 //! **UNKNOWN survives ingestion through the data.** Sentry's SDKs (and
 //! `sentry_types`) name code 2 `unknown_error`; Sentry's normalizer (Relay;
@@ -91,7 +91,7 @@
 //!
 //! # HTTP
 //!
-//! [`SentrySpanExt::set_http_status`] maps with
+//! [`CanonicalStatusExt::set_canonical_http_status`] maps with
 //! [`Code::from_http_status`](spanstatus_core::Code::from_http_status), as
 //! Sentry's JavaScript SDK does for 100..=599 (outside it, UNKNOWN where the
 //! JS SDK says `internal_error`). sentry-python 2.x has no 499 row
@@ -99,20 +99,19 @@
 //! 0.49 says `unknown_error` for 1xx, 3xx and 600 and up, `invalid_argument`
 //! for 413 and 499, `internal_error` for 504.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod convert;
 mod ext;
 pub mod json;
 mod layer;
-pub mod print;
 pub mod serde;
 
 pub use convert::{
-    ParseStatusError, SpanStatusCode, ToSpanStatus, code_from_span_status, parse_span_status,
-    parse_status, to_span_status,
+    ParseStatusError, code_from_span_status, parse_span_status, parse_status, to_span_status,
 };
-pub use ext::{HTTP_STATUS_KEY, STATUS_CODE_KEY, STATUS_MESSAGE_KEY, SentrySpanExt};
-pub use layer::{StatusLayer, layer, span_layer};
+pub use ext::{CanonicalStatusExt, HTTP_STATUS_KEY, STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
+pub use layer::{StatusLayer, WithSpanStatus, layer, span_layer};
 
 /// The `sentry-core` this crate is built with (0.49).
 pub use sentry_core;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use sentry::protocol::{EnvelopeItem, Span as SentrySpan, Transaction, Value};
 use sentry::{ClientOptions, Hub};
 use spanstatus_core::Code;
-use spanstatus_tracing::SpanStatusExt;
+use spanstatus_tracing::{CanonicalStatusExt, SetStatusExt};
 use tracing::Dispatch;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
@@ -184,7 +184,7 @@ fn set_parent_status_from_inside_a_child() {
             {
                 let lookup = tracing::info_span!("cache.get");
                 let _lookup = lookup.enter();
-                tracing::Span::current().set_parent_status(Code::NotFound, "no such user");
+                tracing::Span::current().set_parent_canonical_status(Code::NotFound, "no such user");
                 lookup.set_status(Code::Ok, "");
             }
         })

@@ -1,4 +1,5 @@
-//! [`SpanStatusExt`]: `set_status` and friends on every `tracing::Span`.
+//! The verb family on `tracing::Span`: [`CanonicalStatusExt`], and the short
+//! [`SetStatusExt::set_status`].
 
 use std::borrow::Cow;
 use std::fmt::Display;
@@ -8,80 +9,111 @@ use tracing::Span;
 
 use crate::slot;
 
-/// Sets and reads the canonical status of a [`tracing::Span`]; no field needs
-/// to be declared when the span is created.
+/// Sets and reads the canonical status of a [`tracing::Span`], with no field
+/// declared when the span is created. The same four verbs exist on
+/// OpenTelemetry and Sentry spans (`spanstatus-opentelemetry`,
+/// `spanstatus-sentry`), and none of them collides with a method of
+/// `tracing-opentelemetry` or Sentry.
 ///
 /// The status is kept in the span's registry extensions, so it works with any
 /// subscriber built on `tracing_subscriber::registry()` (`fmt()` included),
 /// from any thread holding the span, entered or not. Rules (OpenTelemetry's):
 /// an OK is final; any later non-OK status replaces an earlier non-OK one.
-/// On a disabled span, `Span::none()`, or a subscriber without a registry every
-/// method does nothing and returns `false` / `None`.
+/// On a disabled span, `Span::none()`, or a subscriber without a registry the
+/// setters do nothing and [`canonical_status`](Self::canonical_status) is `None`.
 ///
 /// ```
 /// use spanstatus_core::Code;
-/// use spanstatus_tracing::SpanStatusExt;
+/// use spanstatus_tracing::CanonicalStatusExt;
 /// use tracing_subscriber::prelude::*;
 ///
 /// let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
 /// tracing::subscriber::with_default(subscriber, || {
 ///     let span = tracing::info_span!("cache.get", key = 42);
 ///     let _entered = span.enter();
-///     span.set_status(Code::NotFound, "Cache miss");
-///     assert_eq!(span.status().map(|s| s.code()), Some(Code::NotFound));
+///     span.set_canonical_status(Code::NotFound, "Cache miss");
+///     assert_eq!(span.canonical_status().map(|s| s.code()), Some(Code::NotFound));
 /// });
 /// ```
-///
-/// `tracing_opentelemetry::OpenTelemetrySpanExt` has a `set_status` too; with
-/// both traits in scope, call ours as `SpanStatusExt::set_status(&span, ..)`.
-pub trait SpanStatusExt {
-    /// Sets `code` with `message` (a `&'static str` is not copied). Returns
-    /// `true` when it was recorded, `false` when the span already holds an OK
-    /// status or cannot hold one.
-    fn set_status(&self, code: Code, message: impl Into<Cow<'static, str>>) -> bool;
+pub trait CanonicalStatusExt {
+    /// Sets `code` with `message` (a `&'static str` is not copied).
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
 
     /// Sets `code` with an empty message.
-    fn set_code(&self, code: Code) -> bool {
-        self.set_status(code, "")
+    fn set_canonical_code(&self, code: Code) {
+        self.set_canonical_status(code, "");
     }
 
     /// Sets a [`Status`] (or anything that converts into one, a [`Code`] too).
-    fn record_status(&self, status: impl Into<Status>) -> bool;
+    fn record_canonical_status(&self, status: impl Into<Status>);
 
     /// Sets the status of an error that carries a code ([`HasCode`], e.g.
-    /// `tonic::Status` with the core's `tonic` feature): its code, and its
-    /// `Display` text as the message.
-    fn record_error<E: HasCode + Display + ?Sized>(&self, error: &E) -> bool {
-        self.record_status(Status::from_error(error))
+    /// `tonic::Status` with the core's `tonic` feature): see
+    /// [`Status::from_error`] for the message.
+    fn record_canonical_error<E: HasCode + Display + ?Sized>(&self, error: &E) {
+        self.record_canonical_status(Status::from_error(error));
     }
-
-    /// Sets `code` and `message` on this span's parent, e.g. from inside a
-    /// child: `Span::current().set_parent_status(..)`.
-    fn set_parent_status(&self, code: Code, message: impl Into<Cow<'static, str>>) -> bool;
 
     /// The status recorded so far, if any.
-    fn status(&self) -> Option<Status>;
+    fn canonical_status(&self) -> Option<Status>;
+
+    /// Sets `code` and `message` on this span's parent, e.g. from inside a
+    /// child: `Span::current().set_parent_canonical_status(..)`.
+    fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
 }
 
-impl SpanStatusExt for Span {
-    fn set_status(&self, code: Code, message: impl Into<Cow<'static, str>>) -> bool {
-        slot::offer(self, Status::new(code, message))
+impl CanonicalStatusExt for Span {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        slot::offer(self, Status::new(code, message));
     }
 
-    fn record_status(&self, status: impl Into<Status>) -> bool {
-        slot::offer(self, status.into())
+    fn record_canonical_status(&self, status: impl Into<Status>) {
+        slot::offer(self, status.into());
     }
 
-    fn set_parent_status(&self, code: Code, message: impl Into<Cow<'static, str>>) -> bool {
-        match slot::parent_id(self) {
-            Some((parent, dispatch)) => {
-                slot::offer_to(&dispatch, &parent, Status::new(code, message))
-            }
-            None => false,
+    fn canonical_status(&self) -> Option<Status> {
+        slot::read(self)
+    }
+
+    fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        if let Some((parent, dispatch)) = slot::parent_id(self) {
+            slot::offer_to(&dispatch, &parent, Status::new(code, message));
         }
     }
+}
 
-    fn status(&self) -> Option<Status> {
-        slot::read(self)
+/// `span.set_status(code, message)`: the short name of
+/// [`CanonicalStatusExt::set_canonical_status`] on tracing spans.
+///
+/// ```
+/// use spanstatus_core::Code;
+/// use spanstatus_tracing::SetStatusExt;
+/// # use tracing_subscriber::prelude::*;
+/// # let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
+/// # tracing::subscriber::with_default(subscriber, || {
+///
+/// let span = tracing::info_span!("cache.get");
+/// span.set_status(Code::NotFound, "Cache miss");
+/// # });
+/// ```
+///
+/// # Next to `tracing-opentelemetry`
+///
+/// `tracing_opentelemetry::OpenTelemetrySpanExt` also adds a `set_status` to
+/// `tracing::Span` (taking an `opentelemetry::trace::Status`). In a module
+/// that imports both traits, Rust cannot tell the two apart and rejects
+/// **both** calls (E0034, "multiple applicable items in scope"). Such a module
+/// imports `spanstatus::prelude::*` (or [`CanonicalStatusExt`]) instead of
+/// this trait and writes `span.set_canonical_status(Code::NotFound, "Cache
+/// miss")`, which is the same call; its own `span.set_status(otel::Status::..)`
+/// keeps working. That is why the prelude does not contain this trait.
+pub trait SetStatusExt {
+    /// Same as [`CanonicalStatusExt::set_canonical_status`].
+    fn set_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
+}
+
+impl SetStatusExt for Span {
+    fn set_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        self.set_canonical_status(code, message);
     }
 }

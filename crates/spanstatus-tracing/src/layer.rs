@@ -29,58 +29,64 @@ use crate::slot::StatusSlot;
 ///
 /// For JSON logs, give it the fmt layer's field formatter:
 /// `spanstatus_tracing::layer().with_fmt_fields(JsonFields::new())`.
-pub struct SpanStatusLayer<N = DefaultFormatter> {
-    fields: N,
+#[derive(Clone, Debug, Default)]
+#[must_use = "a layer does nothing until it is added to a subscriber"]
+pub struct SpanStatusLayer<F = DefaultFmtFields> {
+    fields: F,
 }
 
-#[cfg(feature = "fmt")]
-type DefaultFormatter = tracing_subscriber::fmt::format::DefaultFields;
-#[cfg(not(feature = "fmt"))]
-type DefaultFormatter = NoFmt;
+/// The field formatter of [`layer()`]: `fmt`'s default one
+/// (`tracing_subscriber::fmt::format::DefaultFields`), decorated when this
+/// crate's `fmt` feature is on. The type is the same with or without the
+/// feature, so a crate elsewhere in the graph switching `fmt` on changes no
+/// type of yours.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DefaultFmtFields;
 
-/// The formatter of a layer that decorates no fmt output.
-#[cfg(not(feature = "fmt"))]
-#[derive(Debug, Default)]
+/// The field formatter of a layer that decorates no fmt output:
+/// `layer().with_fmt_fields(NoFmt)`.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct NoFmt;
 
-/// A [`SpanStatusLayer`] with `fmt`'s default field formatter.
+/// A fmt layer's own field formatter `N`, given with
+/// [`SpanStatusLayer::with_fmt_fields`] (feature `fmt`).
+#[derive(Clone, Debug, Default)]
+pub struct FmtFields<N>(N);
+
+/// A [`SpanStatusLayer`] decorating fmt's default field formatter.
 pub fn layer() -> SpanStatusLayer {
     SpanStatusLayer::default()
 }
 
-impl Default for SpanStatusLayer {
-    fn default() -> Self {
-        SpanStatusLayer {
-            fields: DefaultFormatter::default(),
-        }
-    }
-}
-
 impl SpanStatusLayer {
-    /// Same as [`layer`].
+    /// Same as [`layer()`].
     pub fn new() -> Self {
         Self::default()
     }
-}
 
-impl<N> SpanStatusLayer<N> {
     /// Decorates the fields that a fmt layer using `fields` as its span field
-    /// formatter (`fmt::layer().fmt_fields(..)`, `JsonFields` for `.json()`) prints.
-    pub fn with_fmt_fields<N2>(self, fields: N2) -> SpanStatusLayer<N2> {
-        SpanStatusLayer { fields }
+    /// formatter (`fmt::layer().fmt_fields(..)`, `JsonFields` for `.json()`)
+    /// prints.
+    #[cfg(feature = "fmt")]
+    pub fn with_fmt_fields<N>(self, fields: N) -> SpanStatusLayer<FmtFields<N>>
+    where
+        N: for<'w> tracing_subscriber::fmt::FormatFields<'w> + Send + Sync + 'static,
+    {
+        SpanStatusLayer {
+            fields: FmtFields(fields),
+        }
+    }
+
+    /// Decorates no fmt output.
+    pub fn without_fmt(self) -> SpanStatusLayer<NoFmt> {
+        SpanStatusLayer { fields: NoFmt }
     }
 }
 
-impl<N> std::fmt::Debug for SpanStatusLayer<N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpanStatusLayer").finish_non_exhaustive()
-    }
-}
-
-impl<S, N> Layer<S> for SpanStatusLayer<N>
+impl<S, F> Layer<S> for SpanStatusLayer<F>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
-    N: Decorate + 'static,
+    F: decorate::Decorate + 'static,
 {
     fn on_new_span(&self, _attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         if let Some(span) = ctx.span(id) {
@@ -95,15 +101,45 @@ where
     }
 }
 
-/// How a [`SpanStatusLayer`] writes the final status into fmt's span fields.
-pub trait Decorate: Send + Sync {
-    /// Adds the status of `span`, if any, to the fields its formatter keeps.
-    fn decorate<'a, R: LookupSpan<'a>>(&self, span: &tracing_subscriber::registry::SpanRef<'a, R>);
-}
+mod decorate {
+    use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
-#[cfg(not(feature = "fmt"))]
-impl Decorate for NoFmt {
-    fn decorate<'a, R: LookupSpan<'a>>(&self, _: &tracing_subscriber::registry::SpanRef<'a, R>) {}
+    /// How a [`SpanStatusLayer`](super::SpanStatusLayer) writes the final
+    /// status into fmt's span fields. Sealed: the three formatter types above
+    /// are the only ones.
+    pub trait Decorate: Send + Sync {
+        /// Adds the status of `span`, if any, to the fields its formatter keeps.
+        fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>);
+    }
+
+    impl Decorate for super::NoFmt {
+        fn decorate<'a, R: LookupSpan<'a>>(&self, _: &SpanRef<'a, R>) {}
+    }
+
+    #[cfg(not(feature = "fmt"))]
+    impl Decorate for super::DefaultFmtFields {
+        fn decorate<'a, R: LookupSpan<'a>>(&self, _: &SpanRef<'a, R>) {}
+    }
+
+    #[cfg(feature = "fmt")]
+    impl Decorate for super::DefaultFmtFields {
+        fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>) {
+            super::fmt_fields::decorate::<tracing_subscriber::fmt::format::DefaultFields, R>(
+                &tracing_subscriber::fmt::format::DefaultFields::new(),
+                span,
+            );
+        }
+    }
+
+    #[cfg(feature = "fmt")]
+    impl<N> Decorate for super::FmtFields<N>
+    where
+        N: for<'w> tracing_subscriber::fmt::FormatFields<'w> + Send + Sync + 'static,
+    {
+        fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>) {
+            super::fmt_fields::decorate(&self.0, span);
+        }
+    }
 }
 
 #[cfg(feature = "fmt")]
@@ -115,7 +151,6 @@ mod fmt_fields {
     use tracing_subscriber::fmt::{FormatFields, FormattedFields};
     use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
-    use super::Decorate;
     use crate::slot::status_of;
 
     /// The field names we add; they need a callsite of their own.
@@ -140,36 +175,37 @@ mod fmt_fields {
         }
     }
 
-    impl<N> Decorate for N
+    /// Adds `status` and `status.message` to the fields `formatter` keeps
+    /// for `span`.
+    pub(super) fn decorate<'a, N, R>(formatter: &N, span: &SpanRef<'a, R>)
     where
-        N: for<'w> FormatFields<'w> + Send + Sync + 'static,
+        N: for<'w> FormatFields<'w> + 'static,
+        R: LookupSpan<'a>,
     {
-        fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>) {
-            let Some(status) = status_of(span) else {
-                return;
-            };
-            let mut extensions = span.extensions_mut();
-            let Some(formatted) = extensions.get_mut::<FormattedFields<N>>() else {
-                return;
-            };
-            let fields = METADATA.fields();
-            let (Some(code_field), Some(message_field)) =
-                (fields.field("status"), fields.field("status.message"))
-            else {
-                return;
-            };
-            let code = display(status.code());
-            let message = status.message();
-            let values: [(&tracing::field::Field, Option<&dyn Value>); 2] = [
-                (&code_field, Some(&code)),
-                (
-                    &message_field,
-                    (!message.is_empty()).then_some(&message as &dyn Value),
-                ),
-            ];
-            let values = fields.value_set(&values);
-            // A formatter error only leaves the line without the status.
-            let _ = self.add_fields(formatted, &Record::new(&values));
-        }
+        let Some(status) = status_of(span) else {
+            return;
+        };
+        let mut extensions = span.extensions_mut();
+        let Some(formatted) = extensions.get_mut::<FormattedFields<N>>() else {
+            return;
+        };
+        let fields = METADATA.fields();
+        let (Some(code_field), Some(message_field)) =
+            (fields.field("status"), fields.field("status.message"))
+        else {
+            return;
+        };
+        let code = display(status.code());
+        let message = status.message();
+        let values: [(&tracing::field::Field, Option<&dyn Value>); 2] = [
+            (&code_field, Some(&code)),
+            (
+                &message_field,
+                (!message.is_empty()).then_some(&message as &dyn Value),
+            ),
+        ];
+        let values = fields.value_set(&values);
+        // A formatter error only leaves the line without the status.
+        let _ = formatter.add_fields(formatted, &Record::new(&values));
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use spanstatus_core::Code;
-//! use spanstatus_tracing::SpanStatusExt;
+//! use spanstatus_tracing::{CanonicalStatusExt, SetStatusExt};
 //! # use tracing_subscriber::prelude::*;
 //! # let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
 //! # tracing::subscriber::with_default(subscriber, || {
@@ -15,9 +15,19 @@
 //! if value.is_none() {
 //!     span.set_status(Code::NotFound, "Cache miss");
 //! }
-//! assert_eq!(span.status().unwrap().to_string(), "NOT_FOUND: Cache miss");
+//! assert_eq!(span.canonical_status().unwrap().to_string(), "NOT_FOUND: Cache miss");
 //! # });
 //! ```
+//!
+//! # The two traits
+//!
+//! - [`CanonicalStatusExt`]: `set_canonical_status`, `set_canonical_code`,
+//!   `record_canonical_status`, `record_canonical_error`, `canonical_status`;
+//!   the same verbs as on OpenTelemetry and Sentry spans, and no name that
+//!   collides with `tracing-opentelemetry`.
+//! - [`SetStatusExt`]: the short `span.set_status(code, message)`. Not in a
+//!   module that also imports `tracing_opentelemetry::OpenTelemetrySpanExt`
+//!   (both add a `set_status`; see the trait's docs).
 //!
 //! # How it works
 //!
@@ -38,14 +48,16 @@
 //!   the final status with [`status_of`] in their `on_close`, before their own
 //!   span is exported. Any layer can do the same.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod ext;
 mod layer;
 mod slot;
+mod wrap;
 
-pub use ext::SpanStatusExt;
-#[cfg(not(feature = "fmt"))]
-pub use layer::NoFmt;
-pub use layer::{Decorate, SpanStatusLayer, layer};
+pub use ext::{CanonicalStatusExt, SetStatusExt};
+pub use layer::{DefaultFmtFields, FmtFields, NoFmt, SpanStatusLayer, layer};
 pub use slot::status_of;
 pub use spanstatus_core::{Code, Status};
+#[doc(hidden)]
+pub use wrap::__private;

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use spanstatus_tracing::{Code, SpanStatusExt};
+use spanstatus_tracing::{Code, SetStatusExt};
 use tracing_subscriber::fmt::format::{FmtSpan, JsonFields};
 use tracing_subscriber::prelude::*;
 

@@ -4,13 +4,14 @@
 use opentelemetry::trace::Status;
 use spanstatus_core::Code;
 use spanstatus_opentelemetry::keys;
-use spanstatus_tracing::SpanStatusExt;
+use spanstatus_tracing::CanonicalStatusExt;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum Variant {
     WithoutStatus,
-    /// `SpanStatusExt::set_status`, exported by our layer.
+    /// `set_canonical_status`, exported by our layer (next to
+    /// `OpenTelemetrySpanExt`, whose `set_status` the peer calls).
     WithStatus,
     /// The same status and attributes set by hand with tracing-opentelemetry's
     /// `OpenTelemetrySpanExt`: the peer, what a user writes without this crate.
@@ -31,10 +32,10 @@ pub fn one_span(variant: Variant, key: u64) {
     match variant {
         Variant::WithoutStatus => {}
         Variant::WithStatus => {
-            SpanStatusExt::set_status(&span, Code::NotFound, "Cache miss");
+            span.set_canonical_status(Code::NotFound, "Cache miss");
         }
         Variant::ByHand => {
-            OpenTelemetrySpanExt::set_status(&span, Status::error("Cache miss"));
+            span.set_status(Status::error("Cache miss"));
             span.set_attribute(keys::RPC_RESPONSE_STATUS_CODE, "NOT_FOUND");
             span.set_attribute(keys::ERROR_TYPE, "NOT_FOUND");
         }

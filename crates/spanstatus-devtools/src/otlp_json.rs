@@ -1,4 +1,4 @@
-//! [`JsonExporter`]: spans as OTLP/JSON lines (feature `json`).
+//! [`JsonExporter`]: spans as OTLP/JSON lines.
 
 use std::fmt;
 use std::io::Write;
@@ -15,12 +15,12 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 /// `ExportTraceServiceRequest` on a line of its own, the body an OTLP/HTTP
 /// collector accepts at `/v1/traces` with `Content-Type: application/json`.
 ///
-/// ```
+/// ```text
 /// use opentelemetry::trace::{Span, Tracer, TracerProvider};
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
 /// use spanstatus_core::Code;
 /// use spanstatus_opentelemetry::SpanExt;
-/// use spanstatus_opentelemetry::json::JsonExporter;
+/// use spanstatus_devtools::otlp_json::JsonExporter;
 ///
 /// let exporter = JsonExporter::new(Vec::new());
 /// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();

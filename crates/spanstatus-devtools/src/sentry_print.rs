@@ -1,10 +1,10 @@
 //! A Sentry transport that prints instead of sending, for examples and demos
 //! without a Sentry project.
 //!
-//! ```
+//! ```text
 //! use spanstatus_core::Code;
 //! use spanstatus_sentry::SentrySpanExt;
-//! use spanstatus_sentry::print::{self, Format};
+//! use spanstatus_devtools::sentry_print::{self as print, Format};
 //!
 //! let guard = print::init(Format::Summary);
 //! let transaction = sentry_core::start_transaction(
@@ -23,7 +23,7 @@ use std::time::Duration;
 use sentry_core::protocol::{EnvelopeItem, SpanStatus, Value};
 use sentry_core::{ClientOptions, Envelope, Hub, Transport};
 
-use crate::ext::{STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
+use crate::{STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
 
 /// What [`PrintTransport`] writes for each envelope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

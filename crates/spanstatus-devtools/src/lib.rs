@@ -1,0 +1,12 @@
+//! Tooling for spanstatus' examples, tests and benches, not for users: an
+//! OpenTelemetry exporter that prints OTLP/JSON, and a Sentry transport that
+//! prints envelopes, so that the examples show what a backend would receive
+//! without one. Not published.
+
+pub mod otlp_json;
+pub mod sentry_print;
+
+/// Span data keys the Sentry adapter writes (kept in step with
+/// `spanstatus_sentry::STATUS_CODE_KEY` and `STATUS_MESSAGE_KEY`).
+pub(crate) const STATUS_CODE_KEY: &str = "sentry.status.code";
+pub(crate) const STATUS_MESSAGE_KEY: &str = "sentry.status.message";
