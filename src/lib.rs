@@ -80,7 +80,7 @@ pub struct ReadmeDoctests;
 /// The traits come in anonymously (`as _`): their methods are in scope, their
 /// names are not, so the prelude never clashes with a name of yours, and none
 /// of their methods shares a name with another trait's (this is why
-/// [`SetStatusExt`](crate::SetStatusExt) is not here; see the crate docs).
+/// [`SetStatusExt`] is not here; see the crate docs).
 pub mod prelude {
     pub use spanstatus_core::{Code, HasCode, Status};
     #[cfg(feature = "opentelemetry")]

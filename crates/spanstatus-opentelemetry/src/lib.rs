@@ -8,7 +8,7 @@
 //! use opentelemetry::trace::{Status, TracerProvider};
 //! use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 //! use spanstatus_core::Code;
-//! use spanstatus_tracing::SpanStatusExt;
+//! use spanstatus_tracing::CanonicalStatusExt;
 //! use tracing_subscriber::prelude::*;
 //!
 //! let exporter = InMemorySpanExporter::default();
@@ -20,7 +20,7 @@
 //! tracing::subscriber::with_default(subscriber, || {
 //!     let span = tracing::info_span!("cache.get", key = 42);
 //!     let _entered = span.enter();
-//!     span.set_status(Code::NotFound, "Cache miss");
+//!     span.set_canonical_status(Code::NotFound, "Cache miss");
 //! });
 //!
 //! let span = &exporter.get_finished_spans().unwrap()[0];
@@ -40,7 +40,7 @@
 //! non-OK code ([`Policy::CLIENT`]); on server spans only UNKNOWN,
 //! DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE and DATA_LOSS
 //! ([`Policy::SERVER`]), the other codes leave the status `Unset`; or any
-//! [`CodeSet`](spanstatus_core::CodeSet) ([`Policy::custom`]). OK becomes
+//! [`CodeSet`] ([`Policy::custom`]). OK becomes
 //! `Ok`, or `Unset` for instrumentation libraries ([`OkMapping::Unset`]).
 //! The description is the message alone.
 //!
@@ -56,15 +56,27 @@
 //! # Three ways in
 //!
 //! - `tracing` spans: wrap `tracing-opentelemetry`'s layer in [`layer`]
-//!   ([`StatusLayer`]) and use `spanstatus_tracing::SpanStatusExt`.
-//! - native OpenTelemetry spans: [`SpanExt::set_canonical_status`] on any
-//!   `opentelemetry::trace::Span`, [`SpanRefExt::set_canonical_status`] on
-//!   `cx.span()`.
-//! - by hand: [`to_otel_status`] and [`attributes`].
+//!   ([`StatusLayer`], or `.with_span_status()` with [`WithSpanStatus`]) and
+//!   set the status with `spanstatus_tracing::CanonicalStatusExt`. The
+//!   status is applied once, when the span closes.
+//! - native SDK spans: [`CanonicalStatusExt`] on
+//!   `opentelemetry_sdk::trace::Span`; the first canonical status is final.
+//! - by hand, on any span (a `BoxedSpan`, `cx.span()`): [`to_otel_status`]
+//!   and [`attributes`], once.
+//!
+//! # Next to `tracing-opentelemetry`
+//!
+//! No method here shares a name with `tracing_opentelemetry::OpenTelemetrySpanExt`:
+//! a module can import it (for `context()`, `set_parent()`, its own
+//! `set_status(opentelemetry::trace::Status)`) together with
+//! `spanstatus::prelude::*`. Only `spanstatus::SetStatusExt` (the short
+//! `set_status` on tracing spans) collides with it; such a module calls
+//! `set_canonical_status` instead.
 //!
 //! # Features
 //!
-//! - `json`: [`json::JsonExporter`], spans as OTLP/JSON lines (e.g. on stdout).
+//! - `opentelemetry-proto`: [`code_from_proto_span`] for OTLP protobuf spans
+//!   (pulls in prost).
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -4,7 +4,7 @@
 //! `cargo bench -p spanstatus-tracing --bench set_status`
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use spanstatus_tracing::{CanonicalStatusExt, Code, SetStatusExt};
+use spanstatus_tracing::{Code, SetStatusExt};
 use std::hint::black_box;
 use tracing::field;
 use tracing_subscriber::fmt::format::FmtSpan;
