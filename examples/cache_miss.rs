@@ -4,20 +4,43 @@
 //! - the fmt layer prints `status=NOT_FOUND status.message="Cache miss"` when
 //!   the span closes (feature `tracing`);
 //! - OpenTelemetry exports it as an OTLP span with status `Error("Cache miss")`
-//!   and `error.type = "NOT_FOUND"`: OTLP/JSON on stdout, or OTLP/HTTP to
-//!   `OTEL_EXPORTER_OTLP_ENDPOINT` (feature `opentelemetry`);
+//!   and `error.type = "NOT_FOUND"` (feature `opentelemetry`): one line per
+//!   span on stdout, the OTLP/JSON request with `SPANSTATUS_OTLP_JSON=1`, or
+//!   over OTLP to `OTEL_EXPORTER_OTLP_ENDPOINT`;
 //! - Sentry gets a transaction with status `not_found` and
 //!   `sentry.status.message = "Cache miss"`: a summary on stdout, or sent to
 //!   `SENTRY_DSN` (feature `sentry`).
 //!
 //! ```sh
 //! cargo run --example cache_miss --features full
+//! cargo run --example cache_miss --features full -- --help
+//! ```
+//!
+//! Environment (what `--help` prints):
+//!
+//! ```text
+//! RUST_LOG=info                      the level filter (default info)
+//! SPANSTATUS_OTLP_JSON=1             print each OTel span as OTLP/JSON, not one line
+//! OTEL_EXPORTER_OTLP_ENDPOINT=URL    export the spans over OTLP instead of printing
+//! OTEL_EXPORTER_OTLP_PROTOCOL=P      grpc, http/protobuf (default) or http/json
+//! OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the _TRACES_ variants
+//!                                    as in every OpenTelemetry SDK
+//! SENTRY_DSN=DSN                     send the transactions to Sentry
+//! ```
+//!
+//! For example, to a collector listening for OTLP/gRPC on port 4317:
+//!
+//! ```sh
+//! OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 OTEL_EXPORTER_OTLP_PROTOCOL=grpc \
+//!     cargo run --example cache_miss --features full
 //! ```
 
 use std::collections::HashMap;
 
 use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
 
@@ -41,8 +64,40 @@ impl Cache {
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+const USAGE: &str = "\
+usage: cargo run --example cache_miss --features full [-- --help]
+
+environment:
+  RUST_LOG=info                      the level filter (default info)
+  SPANSTATUS_OTLP_JSON=1             print each OTel span as OTLP/JSON, not one line
+  OTEL_EXPORTER_OTLP_ENDPOINT=URL    export the spans over OTLP instead of printing
+  OTEL_EXPORTER_OTLP_PROTOCOL=P      grpc, http/protobuf (default) or http/json
+  OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the _TRACES_ variants
+                                     as in every OpenTelemetry SDK
+  SENTRY_DSN=DSN                     send the transactions to Sentry
+";
+
+fn main() -> std::process::ExitCode {
+    support::exit(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args()
+        .skip(1)
+        .any(|arg| arg == "--help" || arg == "-h")
+    {
+        print!("{USAGE}");
+        return Ok(());
+    }
+
+    // `RUST_LOG`, `info` when unset: keeps the debug logs of the exporters'
+    // HTTP and gRPC clients out of the output.
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::INFO.into())
+        .from_env()
+        .map_err(|e| format!("RUST_LOG: {e}"))?;
     let subscriber = tracing_subscriber::registry()
+        .with(filter)
         // Keeps each span's status; every exporter layer below reads it.
         .with(spanstatus::tracing::layer())
         .with(
@@ -52,19 +107,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
 
     #[cfg(feature = "opentelemetry")]
-    let (subscriber, provider) = {
+    let (subscriber, otel) = {
         use opentelemetry::trace::TracerProvider as _;
-        let provider = support::otel_provider("cache_miss")?;
-        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("cache"));
+        // Prints the spans, or exports them as the OTEL_EXPORTER_OTLP_*
+        // variables say (examples/support/mod.rs).
+        let otel = support::otel_export("cache_miss")?;
+        let layer = tracing_opentelemetry::layer().with_tracer(otel.provider.tracer("cache"));
         (
-            subscriber.with(spanstatus::opentelemetry::layer(otel)),
-            provider,
+            subscriber.with(
+                spanstatus::opentelemetry::layer(layer).with_filter(support::not_the_exporter()),
+            ),
+            otel,
         )
     };
 
     #[cfg(feature = "sentry")]
     let (subscriber, _sentry) = {
-        use tracing_subscriber::filter::LevelFilter;
         let guard = support::sentry_init(spanstatus_devtools::sentry_print::Format::Summary)?;
         (
             subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
@@ -83,6 +141,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     #[cfg(feature = "opentelemetry")]
-    provider.shutdown()?;
+    otel.shutdown()?;
     Ok(())
 }

@@ -8,6 +8,9 @@
 //! SENTRY_DSN=https://<key>@<org>.ingest.sentry.io/<project> \
 //!     cargo run --example sentry_transaction --features sentry
 //! ```
+//!
+//! `RUST_LOG` sets the level filter of the log lines on stderr (default
+//! `info`).
 
 use std::thread;
 use std::time::Duration;
@@ -15,22 +18,31 @@ use std::time::Duration;
 use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
 use spanstatus_devtools::sentry_print::Format;
+use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
 #[allow(dead_code)]
 mod support;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    support::exit(run())
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let _sentry = support::sentry_init(Format::Envelope)?;
 
     tracing_subscriber::registry()
-        .with(spanstatus::tracing::layer())
+        // `RUST_LOG`, `info` when unset: the HTTP transport's debug logs stay
+        // out of the output.
         .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_filter(LevelFilter::INFO),
+            EnvFilter::builder()
+                .with_default_directive(LevelFilter::INFO.into())
+                .from_env()
+                .map_err(|e| format!("RUST_LOG: {e}"))?,
         )
+        .with(spanstatus::tracing::layer())
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         // sentry-tracing's SpanLayer, wrapped so that statuses reach Sentry.
         .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO))
         .init();
