@@ -20,7 +20,8 @@ use serde_json::{Value, json};
 use spanstatus::Code;
 use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
-use spanstatus::sentry::json as sentry_json;
+use spanstatus::sentry::event::{span_code, transaction_code};
+use spanstatus_devtools::sentry_event::transaction_from_value;
 use tracing::Dispatch;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
@@ -209,7 +210,7 @@ fn assert_status(
             "{what}"
         ),
     }
-    assert_eq!(sentry_json::span_code(span), Some(code), "{what}");
+    assert_eq!(span_code(span), Some(code), "{what}");
 }
 
 #[test]
@@ -247,13 +248,13 @@ fn native_spans_all_17_codes_through_relay() {
         let trace = &event["contexts"]["trace"];
         let message = format!("transaction says {number}");
         assert_status(trace, relay, canonical, code, Some(&message), "trace");
-        assert_eq!(sentry_json::transaction_code(event), Some(code));
+        assert_eq!(transaction_code(event), Some(code));
         let span = span_named(event, &format!("span-{number}"));
         let message = format!("span says {number}");
         assert_status(span, relay, canonical, code, Some(&message), "span");
 
         // Relay's output reads back into sentry-types with our helper.
-        let transaction = sentry_json::transaction_from_value(event.clone()).unwrap();
+        let transaction = transaction_from_value(event.clone()).unwrap();
         assert_eq!(transaction.spans.len(), 1);
         let status = transaction.spans[0].status.unwrap();
         assert_eq!(status.to_string(), relay);
@@ -297,10 +298,10 @@ fn relay_keeps_unknown_and_rewrites_unknown_error() {
         assert_eq!(event["contexts"]["trace"]["status"], *stored, "{input}");
         assert_eq!(event["spans"][0]["status"], *stored, "{input}");
         // Without our data key, the stored name alone is what can be read.
-        assert_eq!(sentry_json::transaction_code(event), Some(*code), "{input}");
+        assert_eq!(transaction_code(event), Some(*code), "{input}");
         assert_eq!(spanstatus::sentry::parse_status(stored), Ok(*code));
         // sentry-types alone cannot read `unknown`; our helper can.
-        let transaction = sentry_json::transaction_from_value(event.clone()).unwrap();
+        let transaction = transaction_from_value(event.clone()).unwrap();
         let trace = serde_json::to_value(&transaction.contexts["trace"]).unwrap();
         assert_eq!(trace["status"], code.sentry_str());
     }

@@ -36,7 +36,8 @@
 //! # Features
 //!
 //! - `std` (default): nothing extra today; without it the crate is `no_std` + `alloc`.
-//! - `serde`: [`Code`] as its name, from any name or integer; see [`serde`](crate::serde).
+//! - `serde`: [`Code`] as its name, from any name or integer (its number in
+//!   binary formats); see [`serde`].
 //! - `http`: conversions with `http::StatusCode`.
 //! - `tonic`: conversions with `tonic::Code` and `tonic::Status`.
 #![no_std]

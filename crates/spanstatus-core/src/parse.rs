@@ -1,5 +1,6 @@
 //! Parsing every spelling of a code: `NOT_FOUND`, `not_found`, `not found`,
-//! `not-found`, `NotFound`, the aliases and `"0"`..`"16"`. A valid spelling never allocates.
+//! `not-found`, `NotFound`, the aliases and `"0"`..`"16"`, and Sentry statuses
+//! (the same plus Relay's legacy names). Parsing never allocates.
 
 use core::fmt;
 use core::str::FromStr;
@@ -195,7 +196,46 @@ impl Code {
     pub fn parse(s: &str) -> Result<Code, ParseCodeError> {
         s.parse()
     }
+
+    /// Reads a Sentry span status as Sentry's server does, and more: every
+    /// spelling [`Code::parse`] accepts (`not_found`, `unknown`,
+    /// `unknown_error`, `"0"`..`"16"`, ...), plus Relay's legacy `success`
+    /// (= OK) and `failure` (= INTERNAL), whole words in any ASCII case.
+    ///
+    /// [`Code::parse`] leaves the legacy names out: they are Sentry's, not
+    /// spellings of a code. `sentry_types`' own `SpanStatus::from_str`
+    /// rejects `unknown`, the name Sentry's server gives code 2.
+    ///
+    /// ```
+    /// use spanstatus_core::Code;
+    ///
+    /// assert_eq!(Code::from_sentry_status("unknown"), Ok(Code::Unknown));
+    /// assert_eq!(Code::from_sentry_status("internal_error"), Ok(Code::Internal));
+    /// assert_eq!(Code::from_sentry_status("Success"), Ok(Code::Ok));
+    /// assert_eq!(Code::from_sentry_status("failure"), Ok(Code::Internal));
+    /// assert!(Code::parse("failure").is_err());
+    ///
+    /// let err = Code::from_sentry_status("successful").unwrap_err();
+    /// assert!(err.to_string().starts_with("unrecognized status code \"successful\""));
+    /// assert!(err.to_string().contains("legacy success"));
+    /// ```
+    pub fn from_sentry_status(s: &str) -> Result<Code, ParseCodeError> {
+        match s.parse() {
+            Ok(code) => Ok(code),
+            Err(err) => LEGACY_SENTRY_NAMES
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(s))
+                .map(|&(_, code)| code)
+                .ok_or(ParseCodeError {
+                    accepted: Accepted::SentryStatus,
+                    ..err
+                }),
+        }
+    }
 }
+
+/// Relay's legacy span status names, read by [`Code::from_sentry_status`] only.
+const LEGACY_SENTRY_NAMES: [(&str, Code); 2] = [("success", Code::Ok), ("failure", Code::Internal)];
 
 impl FromStr for Code {
     type Err = ParseCodeError;
@@ -240,21 +280,31 @@ fn parse_other_spelling(s: &str) -> Result<Code, ParseCodeError> {
             .and_then(lookup)
             .or_else(|| normalize(bytes, &mut buf, true).and_then(lookup)),
     };
-    found.ok_or_else(|| ParseCodeError::new(s))
+    found.ok_or_else(|| ParseCodeError::new(s, Accepted::Code))
 }
 
 /// How much of a rejected input [`ParseCodeError`] keeps to show.
 const SHOWN: usize = 40;
 
-/// The error for a string that is no spelling of a canonical code.
+/// The error for a string that is no spelling of a canonical code
+/// ([`Code::parse`]) or no Sentry status ([`Code::from_sentry_status`]).
 ///
 /// It keeps the start of the input (up to 40 bytes, cut on a character
-/// boundary) and its full length, and says what is accepted. It holds them
-/// inline: rejecting an input never allocates, and the value needs no drop
-/// (a boxed error made the hot path of `from_str` measurably slower).
+/// boundary) and its full length, and says what is accepted, Sentry's legacy
+/// names included when they were. It holds them inline: rejecting an input
+/// never allocates, and the value needs no drop (a boxed error made the hot
+/// path of `from_str` measurably slower).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ParseCodeError {
     rejected: Rejected,
+    accepted: Accepted,
+}
+
+/// Which parser rejected the input, for the message.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Accepted {
+    Code,
+    SentryStatus,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -265,7 +315,7 @@ struct Rejected {
 }
 
 impl ParseCodeError {
-    fn new(input: &str) -> ParseCodeError {
+    fn new(input: &str, accepted: Accepted) -> ParseCodeError {
         let mut cut = input.len().min(SHOWN);
         while !input.is_char_boundary(cut) {
             cut -= 1;
@@ -278,6 +328,7 @@ impl ParseCodeError {
                 shown_len: cut as u8,
                 input_len: input.len(),
             },
+            accepted,
         }
     }
 
@@ -324,7 +375,11 @@ impl fmt::Display for ParseCodeError {
             ": expected a canonical name in any case with `_`, `-` or space between words \
              or in CamelCase (NOT_FOUND, not_found, not found, NotFound), \
              unknown_error, internal_error, canceled, or a number from 0 to 16",
-        )
+        )?;
+        if self.accepted == Accepted::SentryStatus {
+            f.write_str(", or Sentry's legacy success (OK) or failure (INTERNAL)")?;
+        }
+        Ok(())
     }
 }
 

@@ -46,9 +46,22 @@ impl Status {
         }
     }
 
-    /// A status for `error`: its [`HasCode::code`] and its `Display` text as the message.
+    /// A status for `error`: its [`HasCode::code`], and as the message its
+    /// [`HasCode::status_message`] when it has one, else its `Display` text.
+    ///
+    /// ```
+    /// use spanstatus_core::{Code, Status};
+    ///
+    /// // A status carries its own message: it is not written twice.
+    /// let status = Status::new(Code::NotFound, "Cache miss");
+    /// assert_eq!(Status::from_error(&status), status);
+    /// ```
     pub fn from_error<E: HasCode + fmt::Display + ?Sized>(error: &E) -> Status {
-        Status::new(error.code(), error.to_string())
+        let message = match error.status_message() {
+            Some(message) => message.into_owned(),
+            None => error.to_string(),
+        };
+        Status::new(error.code(), message)
     }
 
     /// The code.
@@ -105,7 +118,8 @@ impl core::error::Error for Status {}
 
 /// Anything that carries a canonical code: [`Code`], [`Status`], and with the
 /// `tonic` feature `tonic::Status`. Implement it for your error types so that
-/// adapters can record them as a span status.
+/// adapters can record them as a span status; errors that carry their own
+/// message apart from `Display` say so with [`HasCode::status_message`].
 ///
 /// ```
 /// use spanstatus_core::{Code, HasCode, Status};
@@ -131,11 +145,27 @@ impl core::error::Error for Status {}
 pub trait HasCode {
     /// The canonical code this value stands for.
     fn code(&self) -> Code;
+
+    /// The status message, for errors that carry their own message apart from
+    /// their `Display` text; `None` (the default) makes [`Status::from_error`]
+    /// use `Display`.
+    ///
+    /// [`Status`] and `tonic::Status` say so: tonic's `Display` is
+    /// `code: '...', message: "db slow"`, the message is `db slow`.
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        None
+    }
 }
 
 impl HasCode for Code {
     fn code(&self) -> Code {
         *self
+    }
+
+    /// A bare code has no message (its `Display` is the code's name, which a
+    /// status message must not repeat).
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(""))
     }
 }
 
@@ -143,10 +173,18 @@ impl HasCode for Status {
     fn code(&self) -> Code {
         self.code
     }
+
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(&self.message))
+    }
 }
 
 impl<T: HasCode + ?Sized> HasCode for &T {
     fn code(&self) -> Code {
         (**self).code()
+    }
+
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        (**self).status_message()
     }
 }

@@ -1,5 +1,7 @@
 //! Conversions with `tonic::Code` and `tonic::Status` (feature `tonic`).
 
+use alloc::borrow::Cow;
+
 use crate::{Code, HasCode, Status};
 
 impl From<tonic::Code> for Code {
@@ -40,6 +42,11 @@ impl From<Status> for tonic::Status {
 impl HasCode for tonic::Status {
     fn code(&self) -> Code {
         tonic::Status::code(self).into()
+    }
+
+    /// tonic's message: its `Display` adds the code and details around it.
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(tonic::Status::message(self)))
     }
 }
 

@@ -126,6 +126,29 @@ fn parsing_valid_spellings_does_not_allocate() {
 }
 
 #[test]
+fn sentry_statuses_do_not_allocate() {
+    let mut inputs = valid_spellings();
+    for (legacy, code) in [
+        ("success", Code::Ok),
+        ("FAILURE", Code::Internal),
+        ("unknown", Code::Unknown),
+    ] {
+        inputs.push((legacy.to_string(), code));
+    }
+    for (input, code) in &inputs {
+        let (n, parsed) = allocations(|| Code::from_sentry_status(black_box(input.as_str())));
+        assert_eq!(parsed, Ok(*code), "{input:?}");
+        assert_eq!(n, 0, "reading {input:?} allocated");
+    }
+    let long = "success".repeat(1000);
+    for input in ["successful", "teapot", "", long.as_str()] {
+        let (n, parsed) = allocations(|| Code::from_sentry_status(black_box(input)));
+        assert!(parsed.is_err(), "{input:?}");
+        assert_eq!(n, 0, "rejecting {input:?} allocated");
+    }
+}
+
+#[test]
 fn rejecting_input_does_not_allocate() {
     let inputs: Vec<String> = [
         "",

@@ -244,8 +244,13 @@ fn check_rejected(input: &str) {
     // Debug shows it too, and it is an Error.
     assert!(format!("{err:?}").contains("ParseCodeError"));
     let _: &dyn std::error::Error = &err;
-    // FromStr and Code::parse agree.
-    assert_eq!(Code::parse(input), Err(err));
+    // Code::parse rejects it the same way.
+    let again = Code::parse(input).unwrap_err();
+    assert_eq!(
+        (again.input(), again.input_len(), again.is_truncated()),
+        (shown, input.len(), truncated),
+        "{input:?}"
+    );
 }
 
 #[test]
@@ -332,6 +337,95 @@ fn rejected_inputs() {
             .to_string()
             .starts_with("unrecognized status code \"\":")
     );
+}
+
+#[test]
+fn sentry_status_reads_every_spelling_and_the_legacy_names() {
+    for row in &TABLE {
+        let mut all = spellings(row.words);
+        all.push(row.sentry.to_string());
+        all.push(row.sentry.to_ascii_uppercase());
+        all.push(row.num.to_string());
+        for spelling in &all {
+            assert_eq!(
+                Code::from_sentry_status(spelling),
+                Ok(row.code),
+                "{spelling:?}"
+            );
+        }
+    }
+    for (words, code) in ALIASES {
+        for spelling in spellings(words) {
+            assert_eq!(
+                Code::from_sentry_status(&spelling),
+                Ok(code),
+                "{spelling:?}"
+            );
+        }
+    }
+    // Relay's legacy names (conventions.md section 1), whole words in any ASCII case.
+    for (spelling, code) in [
+        ("success", Code::Ok),
+        ("SUCCESS", Code::Ok),
+        ("Success", Code::Ok),
+        ("sUcCeSs", Code::Ok),
+        ("failure", Code::Internal),
+        ("FAILURE", Code::Internal),
+        ("Failure", Code::Internal),
+        // Sentry's server name for 2, which sentry_types rejects.
+        ("unknown", Code::Unknown),
+    ] {
+        assert_eq!(Code::from_sentry_status(spelling), Ok(code), "{spelling:?}");
+    }
+}
+
+#[test]
+fn sentry_status_rejects_with_a_message_naming_the_legacy_names() {
+    let long = "success".repeat(10);
+    for input in [
+        "",
+        "successful",
+        "succes",
+        "success ",
+        " success",
+        "success!",
+        "failures",
+        "fail",
+        "failed",
+        "ok ok",
+        "17",
+        "-1",
+        "01",
+        "teapot",
+        "ſuccess", // U+017F folds to 's' in Unicode, not in ASCII
+        "é",
+        &long,
+    ] {
+        let err = Code::from_sentry_status(input).unwrap_err();
+        let (shown, truncated) = expected_shown(input);
+        assert_eq!(err.input(), shown, "{input:?}");
+        assert_eq!(err.input_len(), input.len());
+        assert_eq!(err.is_truncated(), truncated);
+        let message = err.to_string();
+        let escaped: String = shown.escape_debug().collect();
+        assert!(
+            message.starts_with(&format!("unrecognized status code \"{escaped}")),
+            "{message}"
+        );
+        for accepted in [
+            "not_found",
+            "unknown_error",
+            "0 to 16",
+            "legacy success (OK)",
+            "failure (INTERNAL)",
+        ] {
+            assert!(message.contains(accepted), "{message} lacks {accepted}");
+        }
+        // The code parser rejects it too, without naming Sentry's legacy names.
+        let plain = Code::parse(input).unwrap_err();
+        assert_eq!((plain.input(), plain.input_len()), (shown, input.len()));
+        assert!(!plain.to_string().contains("legacy"), "{plain}");
+    }
 }
 
 #[test]
@@ -451,7 +545,10 @@ fn accessors_per_code() {
         // Display honours width and alignment.
         assert_eq!(format!("{code:>20}"), format!("{:>20}", row.name));
         assert_eq!(format!("{code:-<20}|"), format!("{:-<20}|", row.name));
-        assert_eq!(code.code(), code);
+        // The code is its own status, with an empty message (not its name).
+        assert_eq!(HasCode::code(&code).as_i32(), row.num);
+        assert_eq!(HasCode::status_message(&code).as_deref(), Some(""));
+        assert_eq!(Status::from_error(&code), Status::from_code(code));
     }
     // Named in the docs: which codes are client / server errors.
     let client: Vec<i32> = Code::ALL
@@ -883,8 +980,40 @@ fn status_display_and_error() {
             Code::FailedPrecondition
         }
     }
+    // A plain error: its Display text is the message.
     let from = Status::from_error(&Teapot);
+    assert_eq!(from.code(), Code::FailedPrecondition);
+    assert_eq!(from.message(), "short and stout");
     assert_eq!(from.to_string(), "FAILED_PRECONDITION: short and stout");
+    assert_eq!(Status::from_error(&&Teapot).message(), "short and stout");
+    // A Status carries its own message: not "NOT_FOUND: Cache miss".
+    let from = Status::from_error(&status);
+    assert_eq!(
+        (from.code(), from.message()),
+        (Code::NotFound, "Cache miss")
+    );
+    assert_eq!(Status::from_error(&&status).message(), "Cache miss");
+    let bare = Status::from_error(&Status::from_code(Code::Aborted));
+    assert_eq!((bare.code(), bare.message()), (Code::Aborted, ""));
+
+    struct Quota;
+    impl std::fmt::Display for Quota {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("quota error: daily limit")
+        }
+    }
+    impl HasCode for Quota {
+        fn code(&self) -> Code {
+            Code::ResourceExhausted
+        }
+        fn status_message(&self) -> Option<std::borrow::Cow<'_, str>> {
+            Some("daily limit".into())
+        }
+    }
+    let from = Status::from_error(&Quota);
+    assert_eq!(from.to_string(), "RESOURCE_EXHAUSTED: daily limit");
+    let dyn_error: &dyn HasCode = &Quota;
+    assert_eq!(dyn_error.status_message().as_deref(), Some("daily limit"));
 }
 
 #[cfg(feature = "serde")]
@@ -1009,6 +1138,127 @@ mod serde_support {
         assert!(serde_json::from_value::<Span>(bad).is_err());
         let bad = serde_json::json!({"status": "OK", "sentry_status": true, "grpc_status": 0});
         assert!(serde_json::from_value::<Span>(bad).is_err());
+        // sentry_name reads Sentry's server and legacy names too; the others do not.
+        for (name, code) in [
+            ("unknown", Code::Unknown),
+            ("success", Code::Ok),
+            ("FAILURE", Code::Internal),
+        ] {
+            let json = serde_json::json!({"status": 0, "sentry_status": name, "grpc_status": 0});
+            assert_eq!(
+                serde_json::from_value::<Span>(json).unwrap().sentry_status,
+                code
+            );
+        }
+        let legacy =
+            serde_json::json!({"status": "success", "sentry_status": "ok", "grpc_status": 0});
+        let err = serde_json::from_value::<Span>(legacy)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("unrecognized status code \"success\""),
+            "{err}"
+        );
+        let bad = serde_json::json!({"status": 0, "sentry_status": "successful", "grpc_status": 0});
+        let err = serde_json::from_value::<Span>(bad).unwrap_err().to_string();
+        assert!(
+            err.contains("legacy success (OK) or failure (INTERNAL)"),
+            "{err}"
+        );
+        let bad = serde_json::json!({"status": 0, "sentry_status": false, "grpc_status": 0});
+        let err = serde_json::from_value::<Span>(bad).unwrap_err().to_string();
+        assert!(err.contains("a Sentry span status"), "{err}");
+    }
+
+    /// postcard is not self-describing (no `deserialize_any`) and not human-readable.
+    #[test]
+    fn postcard_round_trips_all_17() {
+        for row in &TABLE {
+            let span = Span {
+                status: row.code,
+                sentry_status: row.code,
+                grpc_status: row.code,
+            };
+            let bytes = postcard::to_allocvec(&span).unwrap();
+            // The default and `number`: the number as an i32 (zigzag varint,
+            // one byte 2n here); `sentry_name`: a length-prefixed string.
+            let number = u8::try_from(2 * row.num).unwrap();
+            let mut expected = vec![number, u8::try_from(row.sentry.len()).unwrap()];
+            expected.extend_from_slice(row.sentry.as_bytes());
+            expected.push(number);
+            assert_eq!(bytes, expected, "{}", row.name);
+            assert_eq!(postcard::from_bytes::<Span>(&bytes).unwrap(), span);
+        }
+        let all = postcard::to_allocvec(&Code::ALL).unwrap();
+        assert_eq!(postcard::from_bytes::<[Code; 17]>(&all).unwrap(), Code::ALL);
+        let some: Vec<Option<Code>> = vec![None, Some(Code::DataLoss)];
+        let bytes = postcard::to_allocvec(&some).unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Vec<Option<Code>>>(&bytes).unwrap(),
+            some
+        );
+        // sentry_name reads Sentry's other names from a binary format too.
+        for (name, code) in [
+            ("unknown", Code::Unknown),
+            ("success", Code::Ok),
+            ("INTERNAL", Code::Internal),
+        ] {
+            let bytes = postcard::to_allocvec(&(0i32, name, 0i32)).unwrap();
+            assert_eq!(
+                postcard::from_bytes::<Span>(&bytes).unwrap().sentry_status,
+                code
+            );
+        }
+    }
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Number(#[serde(with = "spanstatus_core::serde::number")] Code);
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct SentryName(#[serde(with = "spanstatus_core::serde::sentry_name")] Code);
+
+    #[test]
+    fn postcard_bad_values_are_typed_errors() {
+        use postcard::Error;
+
+        let i32_bytes = |value: i32| postcard::to_allocvec(&value).unwrap();
+        let str_bytes = |value: &str| postcard::to_allocvec(value).unwrap();
+        for bytes in [i32_bytes(17), i32_bytes(-1), i32_bytes(i32::MAX)] {
+            assert_eq!(
+                postcard::from_bytes::<Code>(&bytes),
+                Err(Error::SerdeDeCustom),
+                "{bytes:?}"
+            );
+        }
+        for bytes in [i32_bytes(17), i32_bytes(i32::MIN)] {
+            assert_eq!(
+                postcard::from_bytes::<Number>(&bytes),
+                Err(Error::SerdeDeCustom)
+            );
+        }
+        for name in ["teapot", "", "successful", "17"] {
+            assert_eq!(
+                postcard::from_bytes::<SentryName>(&str_bytes(name)),
+                Err(Error::SerdeDeCustom),
+                "{name:?}"
+            );
+        }
+        assert_eq!(
+            postcard::from_bytes::<SentryName>(&[2, 0xff, 0xfe]),
+            Err(Error::DeserializeBadUtf8)
+        );
+        assert_eq!(
+            postcard::from_bytes::<SentryName>(&[9, b'o', b'k']),
+            Err(Error::DeserializeUnexpectedEnd)
+        );
+        assert_eq!(
+            postcard::from_bytes::<Code>(&[]),
+            Err(Error::DeserializeUnexpectedEnd)
+        );
+        assert_eq!(
+            postcard::from_bytes::<Number>(&[0xff; 6]),
+            Err(Error::DeserializeBadVarint)
+        );
     }
 }
 
@@ -1037,6 +1287,25 @@ mod tonic_support {
             assert_eq!(back.code(), theirs);
             assert_eq!(back.message(), format!("message {}", row.num));
         }
+    }
+
+    #[test]
+    fn from_error_takes_tonic_s_message_not_its_display() {
+        let error = tonic::Status::deadline_exceeded("db slow");
+        // tonic's Display wraps the message in its code and quotes.
+        assert_ne!(error.to_string(), "db slow");
+        assert_eq!(HasCode::status_message(&error).as_deref(), Some("db slow"));
+        let status = Status::from_error(&error);
+        assert_eq!(status.code(), Code::DeadlineExceeded);
+        assert_eq!(status.message(), "db slow");
+        assert_eq!(status.to_string(), "DEADLINE_EXCEEDED: db slow");
+        // Through a reference and with an empty message too.
+        assert_eq!(Status::from_error(&&error).message(), "db slow");
+        let empty = Status::from_error(&tonic::Status::new(tonic::Code::Aborted, ""));
+        assert_eq!((empty.code(), empty.message()), (Code::Aborted, ""));
+        // tonic::Code has no message: its Display is the message.
+        let from_code = Status::from_error(&tonic::Code::NotFound);
+        assert_eq!(from_code.message(), tonic::Code::NotFound.to_string());
     }
 }
 

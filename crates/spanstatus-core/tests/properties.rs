@@ -227,6 +227,11 @@ proptest! {
     }
 
     #[test]
+    fn legacy_like_strings(s in "(?i)[ _-]?(succes|success|failure|failures|ok)[ _!-]?") {
+        check_parse(&s)?;
+    }
+
+    #[test]
     fn encode_decode_round_trip(s in any::<String>()) {
         let encoded = grpc::encode_message(&s);
         prop_assert_eq!(grpc::decode_message(encoded.as_bytes()), s.as_str());
@@ -298,7 +303,26 @@ proptest! {
     }
 }
 
+/// Relay's legacy names, whole words in any ASCII case (conventions.md section 1).
+fn oracle_sentry_legacy(s: &str) -> Option<usize> {
+    match s.to_ascii_lowercase().as_str() {
+        "success" => Some(0),
+        "failure" => Some(13),
+        _ => None,
+    }
+}
+
 fn check_parse(s: &str) -> Result<(), TestCaseError> {
+    // The Sentry parser: the code parser's answer, or a legacy name.
+    let sentry = Code::from_sentry_status(s)
+        .ok()
+        .map(|c| c.as_i32() as usize);
+    prop_assert_eq!(
+        sentry,
+        oracle_parse(s).or_else(|| oracle_sentry_legacy(s)),
+        "{:?}",
+        s
+    );
     match s.parse::<Code>() {
         Ok(code) => {
             prop_assert_eq!(Some(code.as_i32() as usize), oracle_parse(s), "{:?}", s);

@@ -1,12 +1,14 @@
 //! Tooling for spanstatus' examples, tests and benches, not for users: an
 //! OpenTelemetry exporter that prints OTLP/JSON or a line per span, the OTLP
 //! protocol the standard variables ask for, an exporter wrapper that reports
-//! failed exports, and a Sentry transport that prints envelopes, so that the
-//! examples show what a backend would receive without one. Not published.
+//! failed exports, a Sentry transport that prints envelopes, so that the
+//! examples show what a backend would receive without one, and stored Sentry
+//! events read back into `sentry_types`. Not published.
 
 pub mod otlp_json;
 pub mod otlp_protocol;
 pub mod otlp_report;
+pub mod sentry_event;
 pub mod sentry_print;
 
 /// Span data keys the Sentry adapter writes (kept in step with

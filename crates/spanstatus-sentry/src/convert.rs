@@ -1,6 +1,5 @@
-//! [`Code`] ⇄ [`SpanStatus`], and reading every spelling of a Sentry status.
-
-use std::fmt;
+//! [`Code`] ⇄ [`SpanStatus`], and reading every spelling of a Sentry status
+//! (with the core's parser).
 
 use sentry_core::protocol::SpanStatus;
 use spanstatus_core::{Code, ParseCodeError};
@@ -71,17 +70,15 @@ pub fn code_from_span_status(status: SpanStatus) -> Code {
         SpanStatus::Unavailable => Code::Unavailable,
         SpanStatus::DataLoss => Code::DataLoss,
         SpanStatus::Unauthenticated => Code::Unauthenticated,
-        other => parse_status(&other.to_string()).unwrap_or(Code::Unknown),
+        other => Code::from_sentry_status(&other.to_string()).unwrap_or(Code::Unknown),
     }
 }
 
-/// Relay's legacy names: `success` and `failure`.
-const LEGACY: [(&str, Code); 2] = [("success", Code::Ok), ("failure", Code::Internal)];
-
-/// Reads a Sentry status as Sentry's server does, and more: every spelling
-/// [`Code::parse`] accepts (`not_found`, `NOT_FOUND`, `NotFound`, `unknown`,
-/// `unknown_error`, `canceled`, `"0"`..`"16"`), plus Relay's legacy `success`
-/// (= OK) and `failure` (= INTERNAL), in any ASCII case.
+/// Reads a Sentry status as Sentry's server does, and more:
+/// [`Code::from_sentry_status`], i.e. every spelling [`Code::parse`] accepts
+/// (`not_found`, `NOT_FOUND`, `NotFound`, `unknown`, `unknown_error`,
+/// `canceled`, `"0"`..`"16"`) plus Relay's legacy `success` (= OK) and
+/// `failure` (= INTERNAL), in any ASCII case.
 ///
 /// `sentry_types`' own `SpanStatus::from_str` rejects `unknown`, the name
 /// Sentry's server gives code 2.
@@ -96,55 +93,13 @@ const LEGACY: [(&str, Code); 2] = [("success", Code::Ok), ("failure", Code::Inte
 /// assert_eq!(parse_status("14"), Ok(Code::Unavailable));
 /// assert!(parse_status("teapot").is_err());
 /// ```
-pub fn parse_status(s: &str) -> Result<Code, ParseStatusError> {
-    match s.parse::<Code>() {
-        Ok(code) => Ok(code),
-        Err(inner) => LEGACY
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(s))
-            .map(|&(_, code)| code)
-            .ok_or(ParseStatusError { inner }),
-    }
+#[inline]
+pub fn parse_status(s: &str) -> Result<Code, ParseCodeError> {
+    Code::from_sentry_status(s)
 }
 
 /// [`parse_status`] as a [`SpanStatus`]: `"unknown"` → `SpanStatus::UnknownError`.
-pub fn parse_span_status(s: &str) -> Result<SpanStatus, ParseStatusError> {
+pub fn parse_span_status(s: &str) -> Result<SpanStatus, ParseCodeError> {
     parse_status(s).map(to_span_status)
 }
 
-/// The error for a string that is no Sentry status nor canonical code.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ParseStatusError {
-    inner: ParseCodeError,
-}
-
-impl ParseStatusError {
-    /// The core's error, with the rejected input.
-    pub const fn as_parse_code_error(&self) -> &ParseCodeError {
-        &self.inner
-    }
-}
-
-impl fmt::Display for ParseStatusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, or Sentry's legacy success or failure", self.inner)
-    }
-}
-
-impl std::error::Error for ParseStatusError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.inner)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn legacy_names_only_match_whole() {
-        assert_eq!(parse_status("SUCCESS"), Ok(Code::Ok));
-        assert!(parse_status("successful").is_err());
-        assert!(parse_status("").is_err());
-    }
-}

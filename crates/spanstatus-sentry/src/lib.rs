@@ -58,7 +58,7 @@
 //! checked with `sentry-relay` 0.10.1) stores `unknown_error` as
 //! `internal_error`, keeps `unknown`, and keeps span data as sent. So a span
 //! set to UNKNOWN arrives as `status: internal_error` with
-//! `sentry.status.code: "UNKNOWN"`, which [`json::span_code`] reads back as
+//! `sentry.status.code: "UNKNOWN"`, which [`event::span_code`] reads back as
 //! UNKNOWN.
 //!
 //! # The tracing bridge and layer order
@@ -87,7 +87,7 @@
 //! [`parse_status`] reads every name Sentry's server and SDKs write,
 //! `unknown` included (which `sentry_types` rejects), Relay's legacy
 //! `success`/`failure`, and integers; [`serde`](mod@crate::serde) has field
-//! helpers and [`json`] reads whole events.
+//! helpers and [`event`] reads whole events.
 //!
 //! # HTTP
 //!
@@ -102,13 +102,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod convert;
+pub mod event;
 mod ext;
-pub mod json;
 mod layer;
 pub mod serde;
 
 pub use convert::{
-    ParseStatusError, code_from_span_status, parse_span_status, parse_status, to_span_status,
+    code_from_span_status, parse_span_status, parse_status, to_span_status,
 };
 pub use ext::{CanonicalStatusExt, HTTP_STATUS_KEY, STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
 pub use layer::{StatusLayer, WithSpanStatus, layer, span_layer};

@@ -1,6 +1,6 @@
-//! Conversions, parsing, serde and JSON helpers, HTTP mapping and the span
-//! extension, against tables written out here from the conventions
-//! (not derived from the implementation).
+//! Conversions, parsing, serde helpers, codes from event JSON, HTTP mapping
+//! and the span extension, against tables written out here from the
+//! conventions (not derived from the implementation).
 
 use std::str::FromStr;
 
@@ -8,9 +8,10 @@ use sentry::protocol::{SpanStatus, Value};
 use sentry::{ClientOptions, TransactionContext, TransactionOrSpan};
 use serde_json::json;
 use spanstatus_core::{Code, Status};
+use spanstatus_devtools::sentry_event;
 use spanstatus_sentry::{
-    SentrySpanExt, SpanStatusCode, ToSpanStatus, code_from_span_status, parse_span_status,
-    parse_status, to_span_status,
+    CanonicalStatusExt, code_from_span_status, event, parse_span_status, parse_status,
+    to_span_status,
 };
 
 /// conventions.md §1: number, canonical name, Sentry wire name.
@@ -38,6 +39,16 @@ fn code(number: i32) -> Code {
     Code::from_i32(number).unwrap()
 }
 
+/// The code of a Sentry wire name, from [`TABLE`].
+fn code_of_wire(wire: &str) -> Code {
+    let (number, _, _) = TABLE.iter().find(|row| row.2 == wire).unwrap();
+    code(*number)
+}
+
+fn code_of(status: Option<Status>) -> Option<Code> {
+    status.map(|status| status.code())
+}
+
 #[test]
 fn all_17_both_ways_against_sentry_types() {
     let mut seen = std::collections::HashSet::new();
@@ -45,9 +56,7 @@ fn all_17_both_ways_against_sentry_types() {
         // sentry-types' own parser and printer are the reference for SpanStatus.
         let sentry = SpanStatus::from_str(wire).unwrap();
         assert_eq!(to_span_status(code(number)), sentry, "{wire}");
-        assert_eq!(code(number).to_span_status(), sentry);
         assert_eq!(code_from_span_status(sentry), code(number), "{wire}");
-        assert_eq!(sentry.code(), code(number));
         assert_eq!(to_span_status(code(number)).to_string(), wire);
         assert!(seen.insert(sentry), "{wire} mapped twice");
     }
@@ -99,6 +108,8 @@ fn parse_status_rejects_with_typed_errors() {
         "teapot",
         "not_foundd",
         "success!",
+        "successful",
+        "fail",
         "ok ok",
         "é",
         &long,
@@ -106,15 +117,20 @@ fn parse_status_rejects_with_typed_errors() {
         let err = parse_status(bad).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unrecognized status code"), "{text}");
-        assert!(text.contains("success or failure"), "{text}");
-        assert!(std::error::Error::source(&err).is_some());
-        assert_eq!(err.as_parse_code_error().input_len(), bad.len());
+        assert!(text.contains("not_found"), "{text}");
+        assert!(
+            text.contains("success (OK) or failure (INTERNAL)"),
+            "{text}"
+        );
+        assert_eq!(err.input_len(), bad.len());
+        assert!(bad.starts_with(err.input()));
+        assert_eq!(parse_span_status(bad).unwrap_err().input_len(), bad.len());
     }
 }
 
 #[derive(serde::Deserialize, serde::Serialize, Debug)]
 struct Row {
-    #[serde(with = "spanstatus_sentry::serde::code")]
+    #[serde(with = "spanstatus_core::serde::sentry_name")]
     code: Code,
     #[serde(with = "spanstatus_sentry::serde::span_status")]
     status: SpanStatus,
@@ -159,7 +175,14 @@ fn serde_helpers_read_what_sentry_writes() {
     ] {
         let err = serde_json::from_value::<Row>(json!({"code": bad, "status": "ok"}));
         assert!(err.is_err(), "{bad}");
+        let err = serde_json::from_value::<Row>(json!({"code": 0, "status": bad}));
+        assert!(err.is_err(), "{bad}");
+        let err = serde_json::from_value::<Row>(json!({"code": 0, "status": "ok", "maybe": bad}));
+        assert!(err.is_err(), "{bad}");
     }
+    let err = serde_json::from_value::<Row>(json!({"code": 0, "status": "teapot"}));
+    let err = err.unwrap_err().to_string();
+    assert!(err.contains("unrecognized status code \"teapot\""), "{err}");
 }
 
 fn transaction_json(trace_status: Value, span_status: Value) -> Value {
@@ -188,48 +211,50 @@ fn transaction_json(trace_status: Value, span_status: Value) -> Value {
 }
 
 #[test]
-fn json_helpers_make_server_statuses_readable() {
+fn event_codes_read_what_relay_stores() {
+    let event = transaction_json(json!("unknown"), json!(5));
+    assert_eq!(event::transaction_code(&event), Some(Code::Unknown));
+    assert_eq!(event::span_code(&event["spans"][0]), Some(Code::NotFound));
+    // Relay's form of UNKNOWN: internal_error plus the exact code in data.
+    let relay = transaction_json(json!("internal_error"), json!("success"));
+    assert_eq!(event::transaction_code(&relay), Some(Code::Unknown));
+    assert_eq!(event::span_code(&relay["spans"][0]), Some(Code::Ok));
+    // The data refines; it does not override a status it disagrees with.
+    let disagree = transaction_json(json!("not_found"), Value::Null);
+    assert_eq!(event::transaction_code(&disagree), Some(Code::NotFound));
+    assert_eq!(event::span_code(&disagree["spans"][0]), None);
+    // Unreadable or absent: None.
+    let garbage = transaction_json(json!("teapot"), json!(99));
+    assert_eq!(event::transaction_code(&garbage), None);
+    assert_eq!(event::span_code(&garbage["spans"][0]), None);
+    assert_eq!(event::transaction_code(&json!({})), None);
+    assert_eq!(event::transaction_code(&json!({"contexts": {}})), None);
+    assert_eq!(event::span_code(&json!({"status": true})), None);
+    assert_eq!(event::span_code(&json!({"status": -1})), None);
+}
+
+#[test]
+fn devtools_read_server_statuses_into_sentry_types() {
     let event = transaction_json(json!("unknown"), json!(5));
     // sentry-types alone fails the whole event.
     assert!(serde_json::from_value::<sentry::protocol::Transaction>(event.clone()).is_err());
-    let transaction = spanstatus_sentry::json::transaction_from_value(event.clone()).unwrap();
+    let transaction = sentry_event::transaction_from_value(event).unwrap();
     let trace = serde_json::to_value(&transaction.contexts["trace"]).unwrap();
     assert_eq!(trace["status"], "unknown_error");
     assert_eq!(transaction.spans[0].status, Some(SpanStatus::NotFound));
 
-    assert_eq!(
-        spanstatus_sentry::json::transaction_code(&event),
-        Some(Code::Unknown)
-    );
-    // Relay's form of UNKNOWN: internal_error plus the exact code in data.
-    let relay = transaction_json(json!("internal_error"), json!("success"));
-    assert_eq!(
-        spanstatus_sentry::json::transaction_code(&relay),
-        Some(Code::Unknown)
-    );
-    assert_eq!(
-        spanstatus_sentry::json::span_code(&relay["spans"][0]),
-        Some(Code::Ok)
-    );
-    // The data refines; it does not override a status it disagrees with.
-    let disagree = transaction_json(json!("not_found"), Value::Null);
-    assert_eq!(
-        spanstatus_sentry::json::transaction_code(&disagree),
-        Some(Code::NotFound)
-    );
-    assert_eq!(
-        spanstatus_sentry::json::span_code(&disagree["spans"][0]),
-        None
-    );
-
     let mut garbage = transaction_json(json!("teapot"), json!(99));
-    assert_eq!(spanstatus_sentry::json::normalize_statuses(&mut garbage), 2);
+    assert_eq!(sentry_event::normalize_statuses(&mut garbage), 2);
     assert_eq!(garbage["contexts"]["trace"]["status"], "unknown_error");
     assert_eq!(garbage["spans"][0]["status"], "unknown_error");
+    let mut legacy = transaction_json(json!("FAILURE"), json!("success"));
+    assert_eq!(sentry_event::normalize_statuses(&mut legacy), 2);
+    assert_eq!(legacy["contexts"]["trace"]["status"], "internal_error");
+    assert_eq!(legacy["spans"][0]["status"], "ok");
     let mut clean = transaction_json(json!("ok"), Value::Null);
-    assert_eq!(spanstatus_sentry::json::normalize_statuses(&mut clean), 0);
-    assert!(spanstatus_sentry::json::transaction_from_str("{").is_err());
-    assert!(spanstatus_sentry::json::transaction_from_str("[1]").is_err());
+    assert_eq!(sentry_event::normalize_statuses(&mut clean), 0);
+    assert!(sentry_event::transaction_from_str("{").is_err());
+    assert!(sentry_event::transaction_from_str("[1]").is_err());
 }
 
 /// conventions.md §2, `@sentry/core` `getSpanStatusFromHttpCode`, written as
@@ -269,21 +294,25 @@ fn http_status_matches_the_js_sdk_from_0_to_999() {
                 sentry::start_transaction(TransactionContext::new("http", "http.client"));
             let span = transaction.start_child("http.client", "GET /");
             for status in 0..=999u16 {
-                let code = span.set_http_status(status);
+                let code = span.set_canonical_http_status(status);
                 let got = span.get_status().unwrap().to_string();
-                if (100..=599).contains(&status) {
-                    assert_eq!(got, js_sdk_http(status), "HTTP {status}");
+                let expected = if (100..=599).contains(&status) {
+                    js_sdk_http(status)
                 } else {
                     // The project's documented deviation: UNKNOWN where the
                     // JS SDK says internal_error.
                     assert_eq!(js_sdk_http(status), "internal_error");
-                    assert_eq!(got, "unknown_error", "HTTP {status}");
-                }
-                assert_eq!(code, Code::from_http_status(status));
+                    "unknown_error"
+                };
+                assert_eq!(got, expected, "HTTP {status}");
+                assert_eq!(code, code_of_wire(expected), "HTTP {status}");
                 assert_eq!(span.data()["http.response.status_code"], status);
                 assert_eq!(span.data()["sentry.status.code"], code.as_str());
             }
-            transaction.set_http_status(503);
+            assert_eq!(
+                transaction.set_canonical_http_status(503),
+                Code::Unavailable
+            );
             assert_eq!(transaction.get_status(), Some(SpanStatus::Unavailable));
             span.finish();
             transaction.finish();
@@ -299,32 +328,41 @@ fn extension_on_all_three_types_next_to_the_inherent_set_status() {
             let transaction = sentry::start_transaction(TransactionContext::new("t", "op"));
             // The inherent method and ours, both in scope: no ambiguity.
             transaction.set_status(SpanStatus::Aborted);
-            assert_eq!(transaction.canonical_status(), Some(Code::Aborted));
+            assert_eq!(code_of(transaction.canonical_status()), Some(Code::Aborted));
             transaction.set_canonical_status(Code::Unknown, "first");
             assert_eq!(transaction.get_status(), Some(SpanStatus::UnknownError));
-            assert_eq!(transaction.canonical_status(), Some(Code::Unknown));
+            assert_eq!(
+                transaction.canonical_status(),
+                Some(Status::new(Code::Unknown, "first"))
+            );
             transaction.set_canonical_code(Code::Unknown);
 
             let span = transaction.start_child("child", "c");
             span.set_status(SpanStatus::Ok);
             span.set_canonical_status(Code::Internal, "boom");
-            assert_eq!(span.canonical_status(), Some(Code::Internal));
-            span.record_canonical_status(&Status::new(Code::Unknown, "odd"));
-            assert_eq!(span.canonical_status(), Some(Code::Unknown));
+            assert_eq!(code_of(span.canonical_status()), Some(Code::Internal));
+            span.record_canonical_status(Status::new(Code::Unknown, "odd"));
+            assert_eq!(
+                span.canonical_status(),
+                Some(Status::new(Code::Unknown, "odd"))
+            );
             assert_eq!(span.data()["sentry.status.message"], "odd");
             span.set_canonical_code(Code::Unknown);
             assert!(span.data().get("sentry.status.message").is_none());
             // By hand afterwards: the status wins over stale data.
             span.set_status(SpanStatus::NotFound);
-            assert_eq!(span.canonical_status(), Some(Code::NotFound));
+            assert_eq!(code_of(span.canonical_status()), Some(Code::NotFound));
 
             let either: TransactionOrSpan = span.clone().into();
             either.set_canonical_status(Code::Unauthenticated, "who?");
-            assert_eq!(either.canonical_status(), Some(Code::Unauthenticated));
+            assert_eq!(
+                code_of(either.canonical_status()),
+                Some(Code::Unauthenticated)
+            );
             assert_eq!(span.get_status(), Some(SpanStatus::Unauthenticated));
             span.finish();
             let either: TransactionOrSpan = transaction.clone().into();
-            assert_eq!(either.canonical_status(), Some(Code::Unknown));
+            assert_eq!(code_of(either.canonical_status()), Some(Code::Unknown));
             transaction.finish();
         },
         ClientOptions::new().traces_sample_rate(1.0),
@@ -353,7 +391,11 @@ fn without_a_client_the_status_is_still_set() {
     let transaction = sentry::start_transaction(TransactionContext::new("t", "op"));
     transaction.set_canonical_status(Code::DataLoss, "lost");
     assert_eq!(transaction.get_status(), Some(SpanStatus::DataLoss));
-    assert_eq!(transaction.canonical_status(), Some(Code::DataLoss));
+    // Without a client Sentry drops a transaction's data: the message too.
+    assert_eq!(
+        transaction.canonical_status(),
+        Some(Status::from_code(Code::DataLoss))
+    );
     transaction.finish();
 }
 
@@ -371,7 +413,7 @@ fn print_summary_shows_status_and_data() {
         },
         ClientOptions::new().traces_sample_rate(1.0),
     );
-    let lines = spanstatus_sentry::print::PrintTransport::summary(&envelopes[0]);
+    let lines = spanstatus_devtools::sentry_print::PrintTransport::summary(&envelopes[0]);
     assert_eq!(
         lines,
         [

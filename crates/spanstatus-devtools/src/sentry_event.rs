@@ -1,14 +1,11 @@
-//! Sentry event JSON as it comes back from Sentry (Relay's normalized form,
-//! the web API, exports): read the canonical code of a transaction or span,
-//! and make statuses that `sentry_types` rejects readable.
+//! Sentry event JSON as Sentry stores it (Relay's normalized form, the web
+//! API, exports), read into `sentry_types`' [`Transaction`] for tests and
+//! demos: statuses `sentry_types` rejects (`"unknown"`, `"success"`,
+//! integers) and numeric timestamps are rewritten first. For the canonical
+//! code of an event, users have `spanstatus_sentry::event`.
 //!
 //! ```
 //! use serde_json::json;
-//! use spanstatus_core::Code;
-//!
-//! // What Relay stores for a span set to UNKNOWN by this crate.
-//! let span = json!({"status": "internal_error", "data": {"sentry.status.code": "UNKNOWN"}});
-//! assert_eq!(spanstatus_sentry::json::span_code(&span), Some(Code::Unknown));
 //!
 //! // Sentry's server names code 2 "unknown", which sentry_types rejects.
 //! let event = json!({
@@ -24,44 +21,22 @@
 //!     }},
 //! });
 //! assert!(serde_json::from_value::<sentry_core::protocol::Transaction>(event.clone()).is_err());
-//! let transaction = spanstatus_sentry::json::transaction_from_value(event)?;
-//! # let _ = transaction;
+//! let transaction = spanstatus_devtools::sentry_event::transaction_from_value(event)?;
+//! let trace = serde_json::to_value(&transaction.contexts["trace"])?;
+//! assert_eq!(trace["status"], "unknown_error");
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
 use sentry_core::protocol::{Transaction, Value};
 use spanstatus_core::Code;
 
-use crate::convert::parse_status;
-use crate::ext::{STATUS_CODE_KEY, refine};
-
-/// Reads a status value: any name [`parse_status`] accepts, or an integer.
+/// Reads a status value: any name [`Code::from_sentry_status`] accepts, or an integer.
 fn status_code(value: &Value) -> Option<Code> {
     match value {
-        Value::String(name) => parse_status(name).ok(),
+        Value::String(name) => Code::from_sentry_status(name).ok(),
         Value::Number(number) => number.as_i64().and_then(|n| Code::try_from(n).ok()),
         _ => None,
     }
-}
-
-/// The canonical code of one span object (an item of `spans`, or
-/// `contexts.trace`): its `status`, refined by data
-/// [`STATUS_CODE_KEY`](crate::STATUS_CODE_KEY) when the two agree, so that
-/// Relay's `internal_error` with `"UNKNOWN"` reads as UNKNOWN. `None` when
-/// `status` is absent or unreadable.
-pub fn span_code(span: &Value) -> Option<Code> {
-    let status = status_code(span.get("status")?)?;
-    let exact = span
-        .get("data")
-        .and_then(|data| data.get(STATUS_CODE_KEY))
-        .and_then(Value::as_str);
-    Some(refine(status, exact))
-}
-
-/// The canonical code of a transaction event: [`span_code`] of
-/// `contexts.trace`.
-pub fn transaction_code(event: &Value) -> Option<Code> {
-    span_code(event.get("contexts")?.get("trace")?)
 }
 
 /// Rewrites `contexts.trace.status` and every `spans[].status` of a
@@ -124,10 +99,10 @@ pub fn transaction_from_value(mut event: Value) -> Result<Transaction<'static>, 
 }
 
 fn timestamp_as_text(object: &mut Value) {
-    if let Some(timestamp) = object.get_mut("timestamp") {
-        if let Some(text) = timestamp.as_f64().and_then(rfc3339) {
-            *timestamp = Value::String(text);
-        }
+    if let Some(timestamp) = object.get_mut("timestamp")
+        && let Some(text) = timestamp.as_f64().and_then(rfc3339)
+    {
+        *timestamp = Value::String(text);
     }
 }
 
