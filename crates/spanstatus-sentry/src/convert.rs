@@ -102,4 +102,3 @@ pub fn parse_status(s: &str) -> Result<Code, ParseCodeError> {
 pub fn parse_span_status(s: &str) -> Result<SpanStatus, ParseCodeError> {
     parse_status(s).map(to_span_status)
 }
-

@@ -107,9 +107,7 @@ mod ext;
 mod layer;
 pub mod serde;
 
-pub use convert::{
-    code_from_span_status, parse_span_status, parse_status, to_span_status,
-};
+pub use convert::{code_from_span_status, parse_span_status, parse_status, to_span_status};
 pub use ext::{CanonicalStatusExt, HTTP_STATUS_KEY, STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
 pub use layer::{StatusLayer, WithSpanStatus, layer, span_layer};
 

@@ -184,7 +184,8 @@ fn set_parent_status_from_inside_a_child() {
             {
                 let lookup = tracing::info_span!("cache.get");
                 let _lookup = lookup.enter();
-                tracing::Span::current().set_parent_canonical_status(Code::NotFound, "no such user");
+                tracing::Span::current()
+                    .set_parent_canonical_status(Code::NotFound, "no such user");
                 lookup.set_status(Code::Ok, "");
             }
         })
