@@ -1,5 +1,9 @@
-//! The README's mapping tables are generated from the code: this test fails
-//! when they drift. `SPANSTATUS_BLESS=1 cargo test --test readme` rewrites them.
+//! The documentation's mapping tables are generated from the code: the codes
+//! table in `README.md`, the HTTP and `CodeSet` tables in `docs/mapping.md`.
+//! These tests fail when a table drifts from the code or a
+//! `<!-- generated:NAME -->` / `<!-- /generated:NAME -->` marker is missing;
+//! `SPANSTATUS_BLESS=1 cargo test --test readme` rewrites the tables (a
+//! missing marker still fails).
 
 use spanstatus::{Code, CodeSet, grpc};
 
@@ -78,38 +82,102 @@ fn sets_table() -> String {
     out
 }
 
-fn replace_section(readme: &str, name: &str, body: &str) -> String {
+/// Replaces what lies between `<!-- generated:NAME -->` and
+/// `<!-- /generated:NAME -->` in `text` (a file named `file`) with `body`.
+/// Panics unless each marker occurs exactly once, the start line first.
+fn replace_section(text: &str, file: &str, name: &str, body: &str) -> String {
     let start = format!("<!-- generated:{name} -->\n");
     let end = format!("<!-- /generated:{name} -->");
-    let from = readme
-        .find(&start)
-        .unwrap_or_else(|| panic!("README has no {start}"))
-        + start.len();
-    let to = readme[from..]
+    for marker in [&start, &end] {
+        let count = text.matches(marker.as_str()).count();
+        assert!(
+            count == 1,
+            "{file} must contain `{}` exactly once (found {count})",
+            marker.trim_end()
+        );
+    }
+    let from = text.find(&start).unwrap() + start.len();
+    let to = text[from..]
         .find(&end)
-        .unwrap_or_else(|| panic!("README has no {end}"))
+        .unwrap_or_else(|| panic!("{file}: `{end}` comes before `{}`", start.trim_end()))
         + from;
-    format!("{}{}{}", &readme[..from], body, &readme[to..])
+    format!("{}{}{}", &text[..from], body, &text[to..])
 }
 
-#[test]
-fn readme_tables_match_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).unwrap();
-    let mut expected = readme.clone();
-    for (name, body) in [
-        ("codes", codes_table()),
-        ("http", http_table()),
-        ("sets", sets_table()),
-    ] {
-        expected = replace_section(&expected, name, &body);
+/// Checks (or, with `SPANSTATUS_BLESS` set, rewrites) the generated sections
+/// of the file at `path`, relative to the repository root.
+fn check(path: &str, sections: &[(&str, String)]) {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut expected = text.clone();
+    for (name, body) in sections {
+        expected = replace_section(&expected, path, name, body);
     }
     if std::env::var_os("SPANSTATUS_BLESS").is_some() {
-        std::fs::write(path, &expected).unwrap();
+        if expected != text {
+            std::fs::write(&full, &expected).unwrap();
+        }
         return;
     }
     assert!(
-        readme == expected,
-        "README tables differ from the code; run `SPANSTATUS_BLESS=1 cargo test --test readme`"
+        text == expected,
+        "the tables in {path} differ from the code; run `SPANSTATUS_BLESS=1 cargo test --test readme`"
+    );
+}
+
+/// Where each generated table lives.
+const HOMES: [(&str, &str); 3] = [
+    ("README.md", "codes"),
+    ("docs/mapping.md", "http"),
+    ("docs/mapping.md", "sets"),
+];
+
+#[test]
+fn readme_codes_table_matches_the_code() {
+    check("README.md", &[("codes", codes_table())]);
+}
+
+#[test]
+fn mapping_tables_match_the_code() {
+    check(
+        "docs/mapping.md",
+        &[("http", http_table()), ("sets", sets_table())],
+    );
+}
+
+/// A table moved to another page without this test following it would go
+/// unchecked: every `<!-- generated:NAME -->` in the README and `docs/` must
+/// be one of [`HOMES`].
+#[test]
+fn every_generated_marker_is_checked() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec!["README.md".to_owned()];
+    for entry in std::fs::read_dir(format!("{root}/docs")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".md") {
+            files.push(format!("docs/{name}"));
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        for (at, _) in text.match_indices("<!-- generated:") {
+            let rest = &text[at + "<!-- generated:".len()..];
+            let name = &rest[..rest.find(" -->").unwrap_or(rest.len())];
+            assert!(
+                HOMES.contains(&(file.as_str(), name)),
+                "{file} has a generated table `{name}` that tests/readme.rs does not check"
+            );
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "exactly once")]
+fn a_missing_marker_fails() {
+    replace_section(
+        "| table |\n<!-- /generated:codes -->\n",
+        "README.md",
+        "codes",
+        "",
     );
 }

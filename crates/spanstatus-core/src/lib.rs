@@ -65,3 +65,8 @@ pub use code::{Code, CodeOutOfRange};
 pub use parse::ParseCodeError;
 pub use set::{CodeSet, ParseCodeSetError};
 pub use status::{HasCode, Status};
+
+// The README's Rust snippets compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -93,3 +93,8 @@ pub use policy::{OkMapping, Policy, PolicyError, attributes, to_otel_status};
 pub use reverse::code_from_proto_span;
 pub use reverse::{ReadCodeError, code_from_attributes, code_from_span_data};
 pub use spanstatus_core::{Code, CodeSet, Status};
+
+// The README's Rust snippets compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -139,7 +139,7 @@ pub fn code_from_attributes(
 /// use opentelemetry::trace::{Span, Tracer, TracerProvider};
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 /// use spanstatus_core::Code;
-/// use spanstatus_opentelemetry::{Policy, SpanExt, code_from_span_data};
+/// use spanstatus_opentelemetry::{CanonicalStatusExt, Policy, code_from_span_data};
 ///
 /// let exporter = InMemorySpanExporter::default();
 /// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();

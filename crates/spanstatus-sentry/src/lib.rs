@@ -116,3 +116,8 @@ pub use sentry_core;
 /// The `sentry-tracing` this crate is built with (0.49).
 pub use sentry_tracing;
 pub use spanstatus_core::{Code, Status};
+
+// The README's Rust snippets compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

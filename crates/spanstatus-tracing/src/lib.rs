@@ -61,3 +61,8 @@ pub use slot::status_of;
 pub use spanstatus_core::{Code, Status};
 #[doc(hidden)]
 pub use wrap::__private;
+
+// The README's Rust snippets compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
