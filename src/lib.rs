@@ -88,5 +88,5 @@ pub mod prelude {
     #[cfg(feature = "sentry")]
     pub use spanstatus_sentry::{CanonicalStatusExt as _, WithSpanStatus as _};
     #[cfg(feature = "tracing")]
-    pub use spanstatus_tracing::CanonicalStatusExt as _;
+    pub use spanstatus_tracing::{CanonicalStatusExt as _, InstrumentStatusExt as _};
 }

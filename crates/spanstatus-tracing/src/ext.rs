@@ -54,6 +54,16 @@ pub trait CanonicalStatusExt {
         self.record_canonical_status(Status::from_error(error));
     }
 
+    /// Sets the status of `result` when it is an `Err` (see
+    /// [`record_canonical_error`](Self::record_canonical_error)); an `Ok`
+    /// sets nothing: instrumentation should not set OK, the application may,
+    /// with [`set_canonical_code`](Self::set_canonical_code).
+    fn record_result<T, E: HasCode + Display>(&self, result: &Result<T, E>) {
+        if let Err(error) = result {
+            self.record_canonical_error(error);
+        }
+    }
+
     /// The status recorded so far, if any.
     fn canonical_status(&self) -> Option<Status>;
 

@@ -51,11 +51,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod ext;
+mod future;
 mod layer;
 mod slot;
 mod wrap;
 
 pub use ext::{CanonicalStatusExt, SetStatusExt};
+pub use future::{InstrumentStatusExt, StatusInstrumented};
 pub use layer::{DefaultFmtFields, FmtFields, NoFmt, SpanStatusLayer, layer};
 pub use slot::status_of;
 pub use spanstatus_core::{Code, Status};
