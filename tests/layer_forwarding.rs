@@ -161,9 +161,9 @@ where
         span.follows_from(&cause);
         span.in_scope(|| tracing::info!("inside"));
         let id = span.id().unwrap();
-        let other = dispatch.clone_span(&id);
+        // `IdChanging` already released the clone: the new id is only reported.
+        let _new_id = dispatch.clone_span(&id);
         assert!(dispatch.downcast_ref::<Recorder>().is_some());
-        drop(other);
     });
     drop(dispatch);
     // Callsites register lazily in the first run and all at once with each
