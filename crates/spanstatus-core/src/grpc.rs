@@ -192,3 +192,55 @@ pub fn decode_message(value: &[u8]) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+/// The code a gRPC client reports for a stream reset (`RST_STREAM`) with the
+/// HTTP/2 error code `reason`: the table of PROTOCOL-HTTP2
+/// ["Errors"](https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#errors).
+///
+/// | HTTP/2 error code | code |
+/// |---|---|
+/// | NO_ERROR (0), PROTOCOL_ERROR (1), INTERNAL_ERROR (2), FLOW_CONTROL_ERROR (3), SETTINGS_TIMEOUT (4), FRAME_SIZE_ERROR (6), COMPRESSION_ERROR (9), CONNECT_ERROR (10) | INTERNAL |
+/// | REFUSED_STREAM (7): nothing was processed, the call can be retried | UNAVAILABLE |
+/// | CANCEL (8) | CANCELLED |
+/// | ENHANCE_YOUR_CALM (11): the exhausted resource is bandwidth | RESOURCE_EXHAUSTED |
+/// | INADEQUATE_SECURITY (12) | PERMISSION_DENIED |
+/// | STREAM_CLOSED (5), HTTP_1_1_REQUIRED (13), any other number | UNKNOWN |
+///
+/// The spec gives STREAM_CLOSED no mapping ("there is no open stream to
+/// propagate to") and has no row for HTTP_1_1_REQUIRED or numbers beyond it:
+/// those are UNKNOWN, the code for an error from another error space, as
+/// tonic and grpc-go give an unmapped number. Treating them as INTERNAL would
+/// claim a broken invariant the spec does not claim.
+///
+/// A client whose own deadline has passed when it gets CANCEL should report
+/// DEADLINE_EXCEEDED instead, as the spec encourages: only the caller knows
+/// its deadline.
+///
+/// ```
+/// use spanstatus_core::{grpc, Code};
+///
+/// assert_eq!(grpc::code_from_h2_reason(0x7), Code::Unavailable); // REFUSED_STREAM
+/// assert_eq!(grpc::code_from_h2_reason(0x8), Code::Cancelled); // CANCEL
+/// assert_eq!(grpc::code_from_h2_reason(0x5), Code::Unknown); // STREAM_CLOSED
+/// ```
+pub const fn code_from_h2_reason(reason: u32) -> Code {
+    match reason {
+        // NO_ERROR, PROTOCOL_ERROR, INTERNAL_ERROR, FLOW_CONTROL_ERROR,
+        // SETTINGS_TIMEOUT
+        0x0..=0x4 => Code::Internal,
+        // FRAME_SIZE_ERROR
+        0x6 => Code::Internal,
+        // REFUSED_STREAM
+        0x7 => Code::Unavailable,
+        // CANCEL
+        0x8 => Code::Cancelled,
+        // COMPRESSION_ERROR, CONNECT_ERROR
+        0x9 | 0xa => Code::Internal,
+        // ENHANCE_YOUR_CALM
+        0xb => Code::ResourceExhausted,
+        // INADEQUATE_SECURITY
+        0xc => Code::PermissionDenied,
+        // STREAM_CLOSED (0x5), HTTP_1_1_REQUIRED (0xd), unknown numbers
+        _ => Code::Unknown,
+    }
+}

@@ -30,16 +30,29 @@
 //!
 //! Where each mapping lives: `code.rs` holds the one table (name, Sentry name,
 //! number, description, google.rpc HTTP status); `http.rs` the HTTP → code
-//! mapping for HTTP spans; `grpc.rs` the wire rules and gRPC's transport table;
-//! `set.rs` and `classify.rs` the policies.
+//! mapping for HTTP spans; `grpc.rs` the wire rules and gRPC's transport table
+//! (and HTTP/2 resets); `set.rs` and `classify.rs` the policies. Codes from
+//! errors: `errno.rs` (Abseil's errno table), `io.rs` (`io::ErrorKind`),
+//! `chain.rs` (the `source()` walk and every error type it knows).
 //!
 //! # Features
 //!
-//! - `std` (default): nothing extra today; without it the crate is `no_std` + `alloc`.
+//! - `std` (default): codes from errors: `Code::from_io_error_kind`,
+//!   `Code::from_error_chain` and [`HasCode`] for `io::Error` and `dyn Error`;
+//!   without it the crate is `no_std` + `alloc` ([`Code::from_errno`] and
+//!   [`grpc::code_from_h2_reason`] need neither).
 //! - `serde`: [`Code`] as its name, from any name or integer (its number in
 //!   binary formats); see [`serde`].
 //! - `http`: conversions with `http::StatusCode`.
-//! - `tonic`: conversions with `tonic::Code` and `tonic::Status`.
+//! - `tonic`: conversions with `tonic::Code` and `tonic::Status`; the walk
+//!   knows `tonic::Status`, `TimeoutExpired` and `ConnectError`.
+//! - `anyhow`, `tokio`, `tower`, `hyper`, `h2`, `reqwest`: [`HasCode`] for
+//!   their error types (`anyhow::Error`, `tokio::time::error::Elapsed`,
+//!   `tower::timeout::error::Elapsed` and `load_shed::error::Overloaded`,
+//!   `hyper::Error`, `h2::Error`, `reqwest::Error`), and
+//!   `Code::from_error_chain` recognises them.
+//!
+//! Where errors get their codes, and why: `docs/errors.md` in the repository.
 #![no_std]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -48,10 +61,15 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "std")]
+mod chain;
 mod classify;
 mod code;
+mod errno;
 pub mod grpc;
 mod http;
+#[cfg(feature = "std")]
+mod io;
 mod parse;
 #[cfg(feature = "serde")]
 pub mod serde;
