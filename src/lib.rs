@@ -49,7 +49,60 @@
 //! | `opentelemetry` | `opentelemetry`: codes on OTel spans, kept through OTLP export |
 //! | `opentelemetry-proto` | `opentelemetry::code_from_proto_span` (pulls in prost) |
 //! | `sentry` | `sentry`: codes on Sentry spans and transactions |
+//! | `macros` | [`macro@instrument`] and [`derive@HasCode`] (with `tracing`) |
 //! | `full` | all of the above |
+//!
+//! # Macros
+//!
+//! With the `macros` feature, `#[spanstatus::instrument]` is
+//! `#[tracing::instrument]` (every argument forwarded; the crate using it
+//! depends on `tracing` too, whose attribute expands to `::tracing::..`
+//! paths) that also sets the span's status when the function returns
+//! `Err(e)`: `e`'s [`HasCode`] code (UNKNOWN for an error type without one;
+//! no bound needed) and its message ([`Status::from_error`]'s rules; empty
+//! for an error without `Display`). `ok` sets OK on `Ok`; `cancel` sets
+//! CANCELLED when an `async fn`'s future is dropped before it completes.
+//! `#[derive(spanstatus::HasCode)]` gives an error type its codes:
+//!
+//! ```
+//! # #[cfg(feature = "macros")] {
+//! use spanstatus::prelude::*;
+//! # use tracing_subscriber::prelude::*;
+//! # thread_local!(static SPAN: std::cell::RefCell<Option<tracing::Span>> = Default::default());
+//!
+//! #[derive(Debug, thiserror::Error, spanstatus::HasCode)]
+//! #[code(Internal)] // the default for variants without their own
+//! enum FetchError {
+//!     #[error("no user {0}")]
+//!     #[code(NotFound)]
+//!     NoUser(u64),
+//!     #[error(transparent)]
+//!     #[code(transparent)] // the io::Error's own code
+//!     Io(#[from] std::io::Error),
+//!     #[error("bug: {0}")]
+//!     Bug(&'static str),
+//! }
+//!
+//! #[spanstatus::instrument]
+//! fn fetch(id: u64) -> Result<Vec<u8>, FetchError> {
+//! #   SPAN.set(Some(tracing::Span::current()));
+//!     if id == 7 {
+//!         return Err(FetchError::NoUser(id));
+//!     }
+//!     Ok(std::fs::read(format!("/no/such/dir/{id}"))?)
+//! }
+//!
+//! # let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::layer());
+//! # tracing::subscriber::with_default(subscriber, || {
+//! assert_eq!(FetchError::Bug("oops").code(), Code::Internal);
+//!
+//! assert!(fetch(7).is_err()); // the span `fetch` closes with NOT_FOUND: no user 7
+//! # assert_eq!(SPAN.take().unwrap().canonical_status().unwrap().to_string(), "NOT_FOUND: no user 7");
+//! assert!(fetch(8).is_err()); // NOT_FOUND again, from the io::Error's kind
+//! # assert_eq!(SPAN.take().unwrap().canonical_status().unwrap().code(), Code::NotFound);
+//! # });
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -61,6 +114,12 @@ pub use spanstatus_tracing as tracing;
 
 #[cfg(feature = "tracing")]
 pub use spanstatus_tracing::SetStatusExt;
+
+/// `#[spanstatus::instrument]`: `#[tracing::instrument]` that sets the span's
+/// status from the function's `Err`; `#[derive(HasCode)]`. See the
+/// [`spanstatus-macros`](spanstatus_macros) crate.
+#[cfg(feature = "macros")]
+pub use spanstatus_macros::{HasCode, instrument};
 
 /// Status on OpenTelemetry spans: the [`spanstatus-opentelemetry`](spanstatus_opentelemetry) crate.
 #[cfg(feature = "opentelemetry")]
@@ -89,4 +148,178 @@ pub mod prelude {
     pub use spanstatus_sentry::{CanonicalStatusExt as _, WithSpanStatus as _};
     #[cfg(feature = "tracing")]
     pub use spanstatus_tracing::{CanonicalStatusExt as _, InstrumentStatusExt as _};
+}
+
+/// What the `macros` expansions name: not public API, no semver guarantees.
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub mod __private {
+    use std::fmt::Display;
+
+    pub use std::borrow::Cow;
+
+    pub use spanstatus_core::{Code, HasCode, Status};
+    pub use tracing;
+
+    use spanstatus_tracing::CanonicalStatusExt;
+    use tracing::Span;
+
+    /// Where an `#[instrument]` attribute was written: identifies the span
+    /// that tracing's attribute made there (same name, module, file, line).
+    pub struct Callsite {
+        /// The span's name: the function's, or the `name` argument.
+        pub name: &'static str,
+        /// `module_path!()`.
+        pub module_path: &'static str,
+        /// `file!()`.
+        pub file: &'static str,
+        /// `line!()`.
+        pub line: u32,
+    }
+
+    /// The current span if it is the function's own: when a filter disabled
+    /// it, the current span is the caller's, which must be left alone.
+    pub fn own_span(callsite: &Callsite) -> Option<Span> {
+        let span = Span::current();
+        let metadata = span.metadata()?;
+        let own = metadata.is_span()
+            && metadata.name() == callsite.name
+            && metadata.line() == Some(callsite.line)
+            && metadata.file() == Some(callsite.file)
+            && metadata.module_path() == Some(callsite.module_path);
+        own.then_some(span)
+    }
+
+    /// Sets the status of an `Err`: `code`, and the status message when the
+    /// error has one, else its `Display` text (`Status::from_error`'s rules).
+    pub fn record_error(
+        span: Option<Span>,
+        code: Code,
+        status_message: Option<String>,
+        display: impl FnOnce() -> String,
+    ) {
+        if let Some(span) = span {
+            let message = status_message.unwrap_or_else(display);
+            span.record_canonical_status(Status::new(code, message));
+        }
+    }
+
+    /// Sets OK (the `ok` argument).
+    pub fn record_ok(span: Option<Span>) {
+        if let Some(span) = span {
+            span.set_canonical_code(Code::Ok);
+        }
+    }
+
+    /// Sets CANCELLED on the span when dropped before [`complete`](Self::complete)
+    /// (the `cancel` argument): the `async fn`'s future was dropped. Not
+    /// during a panic: a panic leaves the status alone.
+    pub struct CancelGuard(Option<Span>);
+
+    impl CancelGuard {
+        /// Guards `span` (the function's own, or none).
+        pub fn new(span: Option<Span>) -> CancelGuard {
+            CancelGuard(span)
+        }
+
+        /// The body completed: no CANCELLED. Returns the span.
+        pub fn complete(mut self) -> Option<Span> {
+            self.0.take()
+        }
+    }
+
+    impl Drop for CancelGuard {
+        fn drop(&mut self) {
+            if let Some(span) = self.0.take()
+                && !std::thread::panicking()
+            {
+                span.set_canonical_code(Code::Cancelled);
+            }
+        }
+    }
+
+    /// A value of type `T`, in a branch that never runs: gives an `async`
+    /// block its output type before its body is checked.
+    pub fn type_hint<T>() -> T {
+        unreachable!("`type_hint` is only named in a branch that never runs")
+    }
+
+    /// Autoref specialisation: `(&Probe(e)).method()` finds the impl for
+    /// `&Probe<E>` when `E` has the trait, else the fallback for `Probe<E>`
+    /// (method lookup tries the receiver as it is before dereferencing it),
+    /// so the error type needs no bound.
+    pub mod autoref {
+        use super::{Code, Display, HasCode};
+
+        /// A borrowed error, probed for `HasCode` and `Display`.
+        pub struct Probe<'a, E: ?Sized>(pub &'a E);
+
+        impl<E: ?Sized> Clone for Probe<'_, E> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<E: ?Sized> Copy for Probe<'_, E> {}
+
+        /// The error's code and status message: it implements `HasCode`.
+        pub trait HasCodeProbe {
+            /// `HasCode::code`.
+            fn __spanstatus_code(self) -> Code;
+            /// `HasCode::status_message`.
+            fn __spanstatus_status_message(self) -> Option<String>;
+        }
+
+        impl<E: HasCode + ?Sized> HasCodeProbe for &Probe<'_, E> {
+            fn __spanstatus_code(self) -> Code {
+                self.0.code()
+            }
+
+            fn __spanstatus_status_message(self) -> Option<String> {
+                self.0.status_message().map(|message| message.into_owned())
+            }
+        }
+
+        /// The fallback: UNKNOWN, no status message.
+        pub trait NoCodeProbe {
+            /// UNKNOWN.
+            fn __spanstatus_code(self) -> Code;
+            /// `None`.
+            fn __spanstatus_status_message(self) -> Option<String>;
+        }
+
+        impl<E: ?Sized> NoCodeProbe for Probe<'_, E> {
+            fn __spanstatus_code(self) -> Code {
+                Code::Unknown
+            }
+
+            fn __spanstatus_status_message(self) -> Option<String> {
+                None
+            }
+        }
+
+        /// The error's `Display` text.
+        pub trait DisplayProbe {
+            /// `to_string()`.
+            fn __spanstatus_display(self) -> String;
+        }
+
+        impl<E: Display + ?Sized> DisplayProbe for &Probe<'_, E> {
+            fn __spanstatus_display(self) -> String {
+                self.0.to_string()
+            }
+        }
+
+        /// The fallback: an empty message.
+        pub trait NoDisplayProbe {
+            /// `""`.
+            fn __spanstatus_display(self) -> String;
+        }
+
+        impl<E: ?Sized> NoDisplayProbe for Probe<'_, E> {
+            fn __spanstatus_display(self) -> String {
+                String::new()
+            }
+        }
+    }
 }

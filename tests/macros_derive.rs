@@ -1,0 +1,216 @@
+//! `#[derive(spanstatus::HasCode)]`, next to `thiserror::Error`: codes in
+//! every spelling, an enum default, `transparent` variants and newtypes,
+//! generics, and the derived codes on real spans through
+//! `#[spanstatus::instrument]`.
+#![cfg(feature = "macros")]
+
+mod macros_support;
+
+use std::io;
+
+use macros_support::with_subscriber;
+// The trait and the derive macro share the name, as serde's do.
+use spanstatus::{Code, HasCode, Status};
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[code(Internal)]
+enum FetchError {
+    #[error("no user {0}")]
+    #[code(NotFound)]
+    NoUser(u64),
+    #[error("quota exceeded for {tenant}")]
+    #[code(RESOURCE_EXHAUSTED)]
+    Quota { tenant: String },
+    #[error("stale read")]
+    #[code(failed_precondition)]
+    Stale,
+    #[error("permission denied")]
+    #[code("permission denied")]
+    Denied,
+    #[error("too slow")]
+    #[code(4)]
+    TooSlow,
+    #[error("gone")]
+    #[code(Canceled)]
+    Gone,
+    #[error(transparent)]
+    #[code(transparent)]
+    Io(#[from] io::Error),
+    #[error("rpc failed: {0}")]
+    #[code(transparent)]
+    Rpc(tonic::Status),
+    #[error("upstream: {source}")]
+    #[code(transparent)]
+    Upstream { source: Status },
+    #[error("bug: {0}")]
+    Bug(&'static str),
+}
+
+#[test]
+fn variant_codes_in_every_spelling() {
+    let cases = [
+        (FetchError::NoUser(7), Code::NotFound),
+        (
+            FetchError::Quota {
+                tenant: "acme".into(),
+            },
+            Code::ResourceExhausted,
+        ),
+        (FetchError::Stale, Code::FailedPrecondition),
+        (FetchError::Denied, Code::PermissionDenied),
+        (FetchError::TooSlow, Code::DeadlineExceeded),
+        (FetchError::Gone, Code::Cancelled),
+        (FetchError::Bug("oops"), Code::Internal),
+    ];
+    for (error, code) in cases {
+        assert_eq!(error.code(), code, "{error:?}");
+        // No message of its own: `Status::from_error` uses `Display`.
+        assert_eq!(error.status_message(), None);
+        assert_eq!(
+            Status::from_error(&error),
+            Status::new(code, error.to_string())
+        );
+    }
+}
+
+#[test]
+fn transparent_variants_take_their_fields_code_and_message() {
+    let io: FetchError = io::Error::from(io::ErrorKind::TimedOut).into();
+    assert_eq!(io.code(), Code::DeadlineExceeded);
+    assert_eq!(
+        Status::from_error(&io).to_string(),
+        "DEADLINE_EXCEEDED: timed out"
+    );
+
+    // tonic's own status message, not the variant's `Display`.
+    let rpc = FetchError::Rpc(tonic::Status::unavailable("db slow"));
+    assert_eq!(rpc.code(), Code::Unavailable);
+    assert_eq!(rpc.status_message().as_deref(), Some("db slow"));
+    assert_eq!(Status::from_error(&rpc).to_string(), "UNAVAILABLE: db slow");
+
+    let upstream = FetchError::Upstream {
+        source: Status::new(Code::Aborted, "conflict"),
+    };
+    assert_eq!(
+        Status::from_error(&upstream).to_string(),
+        "ABORTED: conflict"
+    );
+}
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[error("user {0} not found")]
+#[code(NotFound)]
+struct NoSuchUser(u64);
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[error("rate limited")]
+#[code("resource_exhausted")]
+struct RateLimited;
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[error("bad request: {reason}")]
+#[code(InvalidArgument)]
+struct BadRequest {
+    reason: String,
+}
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[error(transparent)]
+#[code(transparent)]
+struct Wrapped(#[from] io::Error);
+
+#[derive(Debug, HasCode)]
+#[code(transparent)]
+struct Named {
+    inner: Status,
+}
+
+#[test]
+fn structs() {
+    assert_eq!(NoSuchUser(7).code(), Code::NotFound);
+    assert_eq!(
+        Status::from_error(&NoSuchUser(7)).to_string(),
+        "NOT_FOUND: user 7 not found"
+    );
+    assert_eq!(RateLimited.code(), Code::ResourceExhausted);
+    assert_eq!(
+        BadRequest {
+            reason: "no id".into()
+        }
+        .code(),
+        Code::InvalidArgument
+    );
+    let wrapped = Wrapped(io::ErrorKind::PermissionDenied.into());
+    assert_eq!(wrapped.code(), Code::PermissionDenied);
+    let named = Named {
+        inner: Status::new(Code::DataLoss, "torn"),
+    };
+    assert_eq!(named.code(), Code::DataLoss);
+    assert_eq!(named.status_message().as_deref(), Some("torn"));
+}
+
+/// A generic transparent field gets a `HasCode` bound.
+#[derive(Debug, HasCode)]
+#[code(Aborted)]
+enum Retry<E> {
+    #[code(transparent)]
+    Inner(E),
+    GaveUp,
+}
+
+#[derive(Debug, HasCode)]
+enum Never {}
+
+#[test]
+fn generics_and_empty_enums() {
+    let inner: Retry<io::Error> = Retry::Inner(io::ErrorKind::AlreadyExists.into());
+    assert_eq!(inner.code(), Code::AlreadyExists);
+    assert_eq!(Retry::<Status>::GaveUp.code(), Code::Aborted);
+    assert_eq!(
+        Retry::Inner(Status::new(Code::Unauthenticated, "no token"))
+            .status_message()
+            .as_deref(),
+        Some("no token")
+    );
+    fn assert_has_code<T: HasCode>() {}
+    assert_has_code::<Never>();
+}
+
+#[spanstatus::instrument]
+fn load(id: u64) -> Result<String, FetchError> {
+    match id {
+        7 => Err(FetchError::NoUser(id)),
+        8 => Ok(std::fs::read_to_string("/no/such/dir/user-8")?),
+        9 => Err(FetchError::Rpc(tonic::Status::unavailable("db slow"))),
+        _ => Err(FetchError::Bug("unreachable id")),
+    }
+}
+
+#[spanstatus::instrument(err)]
+async fn load_async(id: u64) -> Result<String, NoSuchUser> {
+    tokio::task::yield_now().await;
+    Err(NoSuchUser(id))
+}
+
+#[test]
+fn derived_codes_on_instrumented_spans() {
+    let (_, seen) = with_subscriber(|| {
+        for id in 7..=10 {
+            load(id).unwrap_err();
+        }
+        macros_support::block_on(load_async(3)).unwrap_err();
+    });
+    let statuses: Vec<String> = seen
+        .statuses("load")
+        .into_iter()
+        .map(|status| status.unwrap().to_string())
+        .collect();
+    assert_eq!(statuses[0], "NOT_FOUND: no user 7");
+    assert!(statuses[1].starts_with("NOT_FOUND: "), "{}", statuses[1]);
+    assert_eq!(statuses[2], "UNAVAILABLE: db slow");
+    assert_eq!(statuses[3], "INTERNAL: bug: unreachable id");
+    assert_eq!(
+        seen.status("load_async").as_deref(),
+        Some("NOT_FOUND: user 3 not found")
+    );
+}
