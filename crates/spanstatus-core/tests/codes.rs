@@ -1,6 +1,7 @@
 //! Every code, every spelling, every table: the expectations here are written
-//! from the spec (`shared/reference/conventions.md` sections 1-4 and the seed
-//! texts), not copied from the implementation.
+//! from the specs (gRPC's statuscodes.md, google.rpc, Sentry's span status
+//! table, the HTTP mappings of Sentry's SDKs), not copied from the
+//! implementation.
 
 use spanstatus_core::{Code, CodeSet, HasCode, RetryAdvice, Status, grpc};
 
@@ -162,7 +163,7 @@ fn every_code_every_spelling() {
             checked += 1;
         }
     }
-    // The spellings named in conventions.md and the brief, verbatim.
+    // The spellings real systems emit, verbatim.
     for (spelling, code) in [
         ("not found", Code::NotFound),
         ("invalid argument", Code::InvalidArgument),

@@ -332,3 +332,26 @@ fn bad_or_missing_attributes_are_typed_errors() {
         })
     );
 }
+
+/// The layer's settings are kept apart: no builder call undoes another.
+#[test]
+fn layer_settings_do_not_depend_on_call_order() {
+    use spanstatus_opentelemetry::StatusLayer;
+    let a = StatusLayer::new(())
+        .with_ok(OkMapping::Unset)
+        .with_legacy_grpc_status_code(true)
+        .with_policy(Policy::SERVER);
+    let b = StatusLayer::new(())
+        .with_policy(Policy::SERVER)
+        .with_legacy_grpc_status_code(true)
+        .with_ok(OkMapping::Unset);
+    for layer in [&a, &b] {
+        let policy = layer.policy();
+        assert_eq!(policy.ok_mapping(), OkMapping::Unset);
+        assert!(policy.legacy_grpc_status_code());
+        assert_eq!(policy.errors(), Policy::SERVER.errors());
+    }
+    // A policy's own OK mapping holds when `with_ok` is not called.
+    let c = StatusLayer::new(()).with_policy(Policy::CLIENT.with_ok(OkMapping::Unset));
+    assert_eq!(c.policy().ok_mapping(), OkMapping::Unset);
+}
