@@ -5,6 +5,7 @@
 //! examples show what a backend would receive without one, and stored Sentry
 //! events read back into `sentry_types`. Not published.
 
+pub mod alloc;
 pub mod otlp_json;
 pub mod otlp_protocol;
 pub mod otlp_report;

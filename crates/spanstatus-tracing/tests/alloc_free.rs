@@ -1,35 +1,20 @@
 //! `set_status` with a `&'static str` message allocates nothing of ours once
 //! our layer has readied the span.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use spanstatus_devtools::alloc::{Counting, allocations_in};
 
 use spanstatus_tracing::{CanonicalStatusExt, Code, SetStatusExt};
 use tracing_subscriber::prelude::*;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+#[test]
+fn the_counter_counts() {
+    assert_eq!(
+        allocations_in(|| drop(std::hint::black_box(Box::new(1)))),
+        1
+    );
 }
 
 #[test]
