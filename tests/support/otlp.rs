@@ -267,6 +267,47 @@ impl Drop for Rotel {
     }
 }
 
+/// A tracer provider with a batch processor exporting over OTLP to
+/// 127.0.0.1:`port` (rotel), its gRPC channel on `receiver`'s runtime.
+pub fn exporting_provider(
+    receiver: &Receiver,
+    transport: Transport,
+    port: u16,
+    batch: BatchConfigBuilder,
+    timeout: Duration,
+) -> SdkTracerProvider {
+    let exporter = match transport {
+        Transport::Grpc => {
+            // The tonic channel lives on the receiver's runtime.
+            let _enter = receiver.runtime.enter();
+            opentelemetry_otlp::SpanExporter::builder()
+                .with_tonic()
+                .with_endpoint(format!("http://127.0.0.1:{port}"))
+                .with_timeout(timeout)
+                .build()
+                .unwrap()
+        }
+        Transport::Http => opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpBinary)
+            .with_endpoint(format!("http://127.0.0.1:{port}/v1/traces"))
+            .with_timeout(timeout)
+            .build()
+            .unwrap(),
+    };
+    let processor = BatchSpanProcessor::builder(exporter)
+        .with_batch_config(batch.build())
+        .build();
+    SdkTracerProvider::builder()
+        .with_span_processor(processor)
+        .with_resource(
+            Resource::builder_empty()
+                .with_service_name("otlp_collector")
+                .build(),
+        )
+        .build()
+}
+
 /// How the application exports.
 pub enum Transport {
     Grpc,
@@ -299,36 +340,7 @@ impl App {
         timeout: Duration,
         configure: impl FnOnce(OtelLayer) -> OtelLayer,
     ) -> App {
-        let exporter = match transport {
-            Transport::Grpc => {
-                // The tonic channel lives on the receiver's runtime.
-                let _enter = receiver.runtime.enter();
-                opentelemetry_otlp::SpanExporter::builder()
-                    .with_tonic()
-                    .with_endpoint(format!("http://127.0.0.1:{port}"))
-                    .with_timeout(timeout)
-                    .build()
-                    .unwrap()
-            }
-            Transport::Http => opentelemetry_otlp::SpanExporter::builder()
-                .with_http()
-                .with_protocol(Protocol::HttpBinary)
-                .with_endpoint(format!("http://127.0.0.1:{port}/v1/traces"))
-                .with_timeout(timeout)
-                .build()
-                .unwrap(),
-        };
-        let processor = BatchSpanProcessor::builder(exporter)
-            .with_batch_config(batch.build())
-            .build();
-        let provider = SdkTracerProvider::builder()
-            .with_span_processor(processor)
-            .with_resource(
-                Resource::builder_empty()
-                    .with_service_name("otlp_collector")
-                    .build(),
-            )
-            .build();
+        let provider = exporting_provider(receiver, transport, port, batch, timeout);
         let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("otlp_collector"));
         let subscriber = tracing_subscriber::registry()
             .with(configure(spanstatus::opentelemetry::layer(otel)))
