@@ -2,19 +2,19 @@
 //! the OpenTelemetry spans of `tracing-opentelemetry`.
 
 use std::fmt;
-use std::sync::OnceLock;
 
-use opentelemetry::trace::{SpanKind, TraceContextExt};
+use opentelemetry::trace::SpanKind;
 use spanstatus_tracing::__private::BridgeHooks;
-use tracing::dispatcher::WeakDispatch;
+use tracing::Subscriber;
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Dispatch, Subscriber};
 use tracing_core::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
-use crate::policy::attribute_iter;
+use crate::record::{Fields, kind_name};
+use crate::span_type::{SpanType, export};
 use crate::{OkMapping, Policy};
+use spanstatus_tracing::Side;
 
 /// The field `tracing-opentelemetry` reads the span kind from.
 const SPAN_KIND_FIELD: &str = "otel.kind";
@@ -63,12 +63,11 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// the OK mapping and legacy-attribute choice of the layer's policy. A span
 /// without `otel.kind` (exported as `INTERNAL`) gets the layer's policy,
 /// [`Policy::CLIENT`] unless set with [`StatusLayer::with_policy`].
-#[derive(Default)]
+#[derive(Clone, Default)]
 #[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct StatusLayer<L> {
     inner: L,
     settings: Settings,
-    dispatch: OnceLock<WeakDispatch>,
 }
 
 /// The layer's settings, each kept on its own so that no builder call undoes
@@ -81,6 +80,8 @@ struct Settings {
     ok: Option<OkMapping>,
     /// Set by `with_legacy_grpc_status_code`; otherwise the policy's own.
     legacy_grpc_status_code: Option<bool>,
+    /// Set by `with_code_on_every_span`.
+    code_on_every_span: bool,
 }
 
 impl Settings {
@@ -110,7 +111,6 @@ impl<L> StatusLayer<L> {
         StatusLayer {
             inner,
             settings: Settings::default(),
-            dispatch: OnceLock::new(),
         }
     }
 
@@ -138,6 +138,14 @@ impl<L> StatusLayer<L> {
         self
     }
 
+    /// Also writes `rpc.response.status_code` (the code's name) on HTTP and
+    /// other spans, as this crate did before it followed the semantic
+    /// conventions per span type: for backends whose queries read it.
+    pub fn with_code_on_every_span(mut self, enabled: bool) -> Self {
+        self.settings.code_on_every_span = enabled;
+        self
+    }
+
     /// The policy a span without `otel.kind` gets, every setting applied.
     pub fn policy(&self) -> Policy {
         self.settings.policy_for(None)
@@ -156,17 +164,6 @@ impl<L> StatusLayer<L> {
     /// Unwraps the layer.
     pub fn into_inner(self) -> L {
         self.inner
-    }
-}
-
-impl<L: Clone> Clone for StatusLayer<L> {
-    /// A clone is not registered with any subscriber yet.
-    fn clone(&self) -> Self {
-        StatusLayer {
-            inner: self.inner.clone(),
-            settings: self.settings,
-            dispatch: OnceLock::new(),
-        }
     }
 }
 
@@ -249,48 +246,76 @@ impl<L> StatusLayer<L> {
         }
     }
 
-    fn dispatch(&self) -> Option<Dispatch> {
-        match self.dispatch.get() {
-            Some(weak) => weak.upgrade(),
-            None => Some(tracing::dispatcher::get_default(Dispatch::clone)),
-        }
-    }
-
     /// Puts the final status of span `id`, if any, on its OpenTelemetry span.
     fn export_status<S>(&self, id: &Id, ctx: &Context<'_, S>)
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
+        L: Layer<S>,
     {
-        let (status, kind) = {
+        if !spanstatus_tracing::__private::any_outcome_recorded() {
+            return;
+        }
+        let (outcome, span_type, declared) = {
             let Some(span) = ctx.span(id) else {
                 return;
             };
-            let Some(status) = spanstatus_tracing::status_of(&span) else {
+            let Some(outcome) = spanstatus_tracing::outcome_of(&span) else {
                 return;
             };
+            let fields = span.metadata().fields();
             // Only spans whose callsite declares `otel.kind` can hold one.
-            let kind = if span.metadata().fields().field(SPAN_KIND_FIELD).is_some() {
+            let declared = if fields.field(SPAN_KIND_FIELD).is_some() {
                 span.extensions()
                     .get::<DeclaredKind>()
                     .map(|declared| declared.0.clone())
             } else {
                 None
             };
-            (status, kind)
+            let span_type = SpanType::of(fields.iter().map(|f| f.name()), outcome.protocol);
+            (outcome, span_type, declared)
         };
-        // No extension lock is held from here on: getting the context locks
-        // the span's extensions inside tracing-opentelemetry.
-        let Some(dispatch) = self.dispatch() else {
+        // The kind the policy follows: declared, else the recorded side.
+        let side_kind = outcome.side.map(|side| match side {
+            Side::Client => SpanKind::Client,
+            Side::Server => SpanKind::Server,
+        });
+        let kind = declared.as_ref().or(side_kind.as_ref());
+        let Some(status) = outcome.status.clone() else {
+            // A side alone: only the kind to pass on.
+            if declared.is_none()
+                && let Some(kind) = &side_kind
+            {
+                self.record_into_inner(id, ctx, &Fields::kind(kind));
+            }
             return;
         };
-        let Some(cx) = tracing_opentelemetry::get_otel_context(id, &dispatch) else {
-            return;
-        };
-        let policy = self.settings.policy_for(kind.as_ref());
+        let policy = self.settings.policy_for(kind);
         let (code, message) = status.into_parts();
-        let span = cx.span();
-        span.set_attributes(attribute_iter(code, &policy));
-        span.set_status(policy.status(code, message));
+        let export = export(
+            code,
+            message,
+            &outcome,
+            span_type,
+            kind,
+            &policy,
+            self.settings.code_on_every_span,
+        );
+        let mut fields = Fields::of(&export);
+        if declared.is_none() {
+            fields.kind = side_kind.as_ref().map(kind_name);
+        }
+        self.record_into_inner(id, ctx, &fields);
+    }
+
+    /// Hands `fields` to the wrapped layer as if the span had recorded them:
+    /// tracing-opentelemetry puts them on the span's builder or, once the
+    /// span has started, on the span, with no context to clone.
+    fn record_into_inner<S>(&self, id: &Id, ctx: &Context<'_, S>, fields: &Fields<'_>)
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+        L: Layer<S>,
+    {
+        fields.with_record(|record| self.inner.on_record(id, record, ctx.clone()));
     }
 }
 
@@ -300,11 +325,6 @@ where
     L: Layer<S>,
 {
     type Inner = L;
-
-    fn register_dispatch(&self, subscriber: &Dispatch) {
-        // A layer is registered with one dispatcher; keep the first.
-        let _ = self.dispatch.set(subscriber.downgrade());
-    }
 
     fn new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
         if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some()

@@ -29,8 +29,9 @@
 //! let attribute = |key: &str| {
 //!     span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| kv.value.to_string())
 //! };
-//! assert_eq!(attribute("rpc.response.status_code").as_deref(), Some("NOT_FOUND"));
 //! assert_eq!(attribute("error.type").as_deref(), Some("NOT_FOUND"));
+//! // A cache lookup is no RPC: no RPC attribute.
+//! assert_eq!(attribute("rpc.response.status_code"), None);
 //! ```
 //!
 //! # Mapping
@@ -44,14 +45,30 @@
 //! `Ok`, or `Unset` for instrumentation libraries ([`OkMapping::Unset`]).
 //! The description is the message alone.
 //!
-//! # Attributes
+//! # Attributes, by span type
 //!
-//! [`attributes`] writes `rpc.response.status_code` = `"NOT_FOUND"` on every
-//! span with a status, `error.type` = `"NOT_FOUND"` when the status is
-//! `Error`, and on request the deprecated integer `rpc.grpc.status_code`.
-//! Because the first is always there, [`code_from_span_data`] and
-//! [`code_from_proto_span`] give back every one of the 17 codes, OK and the
-//! server codes left `Unset` included.
+//! The bridge writes what the semantic conventions give each [`SpanType`]:
+//! on RPC spans (declaring `rpc.system`, or with a status read from gRPC
+//! traffic) `rpc.response.status_code` = `"NOT_FOUND"` always and
+//! `error.type` when `Error`; on HTTP spans (declaring `http.request.method`,
+//! or with a status read from an HTTP response) `http.response.status_code`
+//! as an int, the HTTP status rules, and `error.type` = `"503"`; on any other
+//! span only `error.type` = `"NOT_FOUND"` when `Error`.
+//! [`StatusLayer::with_code_on_every_span`] writes `rpc.response.status_code`
+//! on every span, as before; `with_legacy_grpc_status_code` adds the
+//! deprecated integer `rpc.grpc.status_code` where the string is written.
+//! [`code_from_span_data`] and [`code_from_proto_span`] read the code back
+//! from whichever is there, and say when a span carries too little to tell
+//! ([`ReadCodeError::TooLittle`]: an `Unset` span with no code attribute).
+//!
+//! # The side of an exchange
+//!
+//! `spanstatus_tracing::CanonicalStatusExt::set_canonical_side` (and the
+//! `record_http_status`/`record_grpc_status` verbs, which take the side)
+//! tell the bridge whether a span is a server or a client when it declares
+//! no `otel.kind`: the policy follows that side, and the exported span kind
+//! too while the OpenTelemetry span has not started (see
+//! [`StatusLayer`]).
 //!
 //! # Three ways in
 //!
@@ -62,7 +79,11 @@
 //! - native SDK spans: [`CanonicalStatusExt`] on
 //!   `opentelemetry_sdk::trace::Span`; the first canonical status is final.
 //! - by hand, on any span (a `BoxedSpan`, `cx.span()`): [`to_otel_status`]
-//!   and [`attributes`], once.
+//!   and [`attributes`] (the RPC attributes), once.
+//!
+//! Native spans and the by-hand functions always write
+//! `rpc.response.status_code`: on a native span the first canonical status is
+//! final, which needs the code to be readable back from the span itself.
 //!
 //! # Next to `tracing-opentelemetry`
 //!
@@ -84,7 +105,9 @@ mod ext;
 pub mod keys;
 mod layer;
 mod policy;
+mod record;
 mod reverse;
+mod span_type;
 
 pub use ext::CanonicalStatusExt;
 pub use layer::{StatusLayer, WithSpanStatus, layer};
@@ -92,6 +115,7 @@ pub use policy::{OkMapping, Policy, PolicyError, attributes, to_otel_status};
 #[cfg(feature = "opentelemetry-proto")]
 pub use reverse::code_from_proto_span;
 pub use reverse::{ReadCodeError, code_from_attributes, code_from_span_data};
+pub use span_type::SpanType;
 pub use spanstatus_core::{Code, CodeSet, Status};
 
 // The README's Rust snippets compile and run as doctests.

@@ -4,7 +4,9 @@
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, TracerProvider};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use spanstatus_core::Code;
-use spanstatus_opentelemetry::{OkMapping, Policy, WithSpanStatus, code_from_span_data};
+use spanstatus_opentelemetry::{
+    OkMapping, Policy, ReadCodeError, WithSpanStatus, code_from_span_data,
+};
 use spanstatus_tracing::{CanonicalStatusExt, SetStatusExt};
 use tracing::Subscriber;
 
@@ -92,14 +94,29 @@ fn count(span: &SpanData, key: &str) -> usize {
         .count()
 }
 
+/// A span of type Other (no `rpc.system`, no `http.request.method`): the
+/// status, and `error.type` = the code's name when it is `Error`; no code
+/// attribute otherwise, so an `Unset` span carries too little to tell.
 fn assert_exported(span: &SpanData, code: Code, status: Status) {
     assert_eq!(span.status, status, "status of {}", span.name);
-    assert_eq!(code_from_span_data(span), Ok(code), "code of {}", span.name);
-    assert_eq!(count(span, "rpc.response.status_code"), 1, "{}", span.name);
+    assert_eq!(count(span, "rpc.response.status_code"), 0, "{}", span.name);
     let error_type = attribute(span, "error.type");
     match status {
-        Status::Error { .. } => assert_eq!(error_type.as_deref(), Some(code.as_str())),
+        Status::Error { .. } => {
+            assert_eq!(error_type.as_deref(), Some(code.as_str()));
+            assert_eq!(count(span, "error.type"), 1, "{}", span.name);
+        }
         _ => assert_eq!(error_type, None),
+    }
+    let read = code_from_span_data(span);
+    match status {
+        Status::Unset => assert_eq!(
+            read,
+            Err(ReadCodeError::TooLittle { status: "Unset" }),
+            "code of {}",
+            span.name
+        ),
+        _ => assert_eq!(read, Ok(code), "code of {}", span.name),
     }
 }
 
@@ -245,6 +262,23 @@ fn otel_kind_server_uses_the_server_policy() {
     assert_exported(named(&spans, "client"), Code::NotFound, Status::error("m"));
 }
 
+/// An RPC span: `rpc.response.status_code` always, `error.type` when
+/// `Error`; every code reads back.
+fn assert_rpc_exported(span: &SpanData, code: Code, status: Status) {
+    assert_eq!(span.status, status, "status of {}", span.name);
+    assert_eq!(count(span, "rpc.response.status_code"), 1, "{}", span.name);
+    assert_eq!(
+        attribute(span, "rpc.response.status_code").as_deref(),
+        Some(code.as_str())
+    );
+    let error_type = attribute(span, "error.type");
+    match status {
+        Status::Error { .. } => assert_eq!(error_type.as_deref(), Some(code.as_str())),
+        _ => assert_eq!(error_type, None),
+    }
+    assert_eq!(code_from_span_data(span), Ok(code), "code of {}", span.name);
+}
+
 #[test]
 fn layer_policy_ok_mapping_and_legacy_attribute() {
     let h = Harness::new();
@@ -255,29 +289,40 @@ fn layer_policy_ok_mapping_and_legacy_attribute() {
                 .with_legacy_grpc_status_code(true)
         },
         || {
-            tracing::info_span!("default_server").set_status(Code::NotFound, "m");
-            tracing::info_span!("default_ok").set_canonical_code(Code::Ok);
-            let span = tracing::info_span!("explicit_client", otel.kind = "client");
+            tracing::info_span!("default_server", rpc.system = "grpc")
+                .set_status(Code::NotFound, "m");
+            tracing::info_span!("default_ok", rpc.system = "grpc").set_canonical_code(Code::Ok);
+            let span =
+                tracing::info_span!("explicit_client", otel.kind = "client", rpc.system = "grpc");
             span.set_canonical_code(Code::Ok);
             drop(span);
-            let span = tracing::info_span!("explicit_client_err", otel.kind = "client");
+            let span = tracing::info_span!(
+                "explicit_client_err",
+                otel.kind = "client",
+                rpc.system = "grpc"
+            );
             span.set_status(Code::NotFound, "m");
+            // The legacy attribute is an RPC attribute: not on a span of type Other.
+            tracing::info_span!("other").set_status(Code::NotFound, "m");
         },
     );
     let server = named(&spans, "default_server");
-    assert_exported(server, Code::NotFound, Status::Unset);
+    assert_rpc_exported(server, Code::NotFound, Status::Unset);
     assert_eq!(
         attribute(server, "rpc.grpc.status_code").as_deref(),
         Some("5")
     );
-    assert_exported(named(&spans, "default_ok"), Code::Ok, Status::Unset);
-    assert_exported(named(&spans, "explicit_client"), Code::Ok, Status::Unset);
+    assert_rpc_exported(named(&spans, "default_ok"), Code::Ok, Status::Unset);
+    assert_rpc_exported(named(&spans, "explicit_client"), Code::Ok, Status::Unset);
     let client = named(&spans, "explicit_client_err");
-    assert_exported(client, Code::NotFound, Status::error("m"));
+    assert_rpc_exported(client, Code::NotFound, Status::error("m"));
     assert_eq!(
         attribute(client, "rpc.grpc.status_code").as_deref(),
         Some("5")
     );
+    let other = named(&spans, "other");
+    assert_exported(other, Code::NotFound, Status::Unset);
+    assert_eq!(attribute(other, "rpc.grpc.status_code"), None);
 }
 
 #[test]

@@ -262,14 +262,40 @@ fn bad_or_missing_attributes_are_typed_errors() {
     use any_value::Value as V;
     use proto::status::StatusCode as S;
     let cases: Vec<(proto::Span, ReadCodeError)> = vec![
-        (proto_span(vec![], S::Unset), ReadCodeError::Missing),
-        (proto_span(vec![], S::Error), ReadCodeError::Missing),
+        (
+            proto_span(vec![], S::Unset),
+            ReadCodeError::TooLittle { status: "Unset" },
+        ),
+        (
+            proto_span(vec![], S::Error),
+            ReadCodeError::TooLittle { status: "Error" },
+        ),
+        (
+            proto_span(vec![("error.type", V::IntValue(5))], S::Error),
+            ReadCodeError::Invalid {
+                key: "error.type",
+                value: "5".into(),
+            },
+        ),
         (
             proto_span(
-                vec![("error.type", V::StringValue("NOT_FOUND".into()))],
+                vec![("http.response.status_code", V::IntValue(70_000))],
                 S::Error,
             ),
-            ReadCodeError::Missing,
+            ReadCodeError::Invalid {
+                key: "http.response.status_code",
+                value: "70000".into(),
+            },
+        ),
+        (
+            proto_span(
+                vec![("http.response.status_code", V::StringValue("abc".into()))],
+                S::Error,
+            ),
+            ReadCodeError::Invalid {
+                key: "http.response.status_code",
+                value: "\"abc\"".into(),
+            },
         ),
         (
             proto_span(

@@ -94,7 +94,7 @@ fn verbs_on_sdk_spans_and_the_sdk_set_status_untouched() {
     assert_eq!(plain.status, Status::error("plain"));
     assert_eq!(
         code_from_span_data(plain),
-        Err(spanstatus_opentelemetry::ReadCodeError::Missing)
+        Err(spanstatus_opentelemetry::ReadCodeError::TooLittle { status: "Error" })
     );
 }
 

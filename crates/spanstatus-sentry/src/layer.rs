@@ -11,7 +11,7 @@ use tracing::span::Id;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::ext::CanonicalStatusExt;
+use crate::ext::{CanonicalStatusExt, HTTP_STATUS_KEY};
 
 /// Wraps `sentry_tracing::SpanLayer` (possibly filtered) so that the final
 /// canonical status of each tracing span lands on its Sentry transaction or
@@ -106,7 +106,7 @@ impl<L> StatusLayer<L> {
     /// Puts `status` on the Sentry span of tracing span `id`, if the wrapped
     /// layer has one: entered in the wrapped layer, it becomes the current
     /// hub's span.
-    fn apply<S>(&self, id: &Id, ctx: &Context<'_, S>, status: &Status)
+    fn apply<S>(&self, id: &Id, ctx: &Context<'_, S>, status: &Status, http_status: Option<u16>)
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
         L: Layer<S>,
@@ -120,6 +120,11 @@ impl<L> StatusLayer<L> {
             drop(before);
             if let Some(sentry_span) = hub.configure_scope(|scope| scope.get_span()) {
                 sentry_span.record_canonical_status(status.clone());
+                // Recorded from an HTTP response: the number, as Sentry's own
+                // HTTP integrations keep it.
+                if let Some(http_status) = http_status {
+                    sentry_span.set_data(HTTP_STATUS_KEY, http_status.into());
+                }
             }
         }
         drop(hub);
@@ -135,13 +140,18 @@ where
     type Inner = L;
 
     fn close(&self, id: &Id, ctx: &Context<'_, S>) {
+        if !spanstatus_tracing::__private::any_outcome_recorded() {
+            return;
+        }
         // Read (and release) the extensions before calling into the inner
         // layer, which locks them itself.
-        let status = ctx
+        let outcome = ctx
             .span(id)
-            .and_then(|span| spanstatus_tracing::status_of(&span));
-        if let Some(status) = status {
-            self.apply(id, ctx, &status);
+            .and_then(|span| spanstatus_tracing::outcome_of(&span));
+        if let Some(outcome) = outcome
+            && let Some(status) = &outcome.status
+        {
+            self.apply(id, ctx, status, outcome.http_status);
         }
     }
 }

@@ -67,9 +67,8 @@
 //! subscriber; nothing else is needed, and its position among the other
 //! layers does not matter (the status lives in the registry, and the wrapper
 //! applies it just before the wrapped layer finishes the Sentry span). Add
-//! `spanstatus_tracing::layer()` too if you like: it saves an allocation per
-//! status and decorates fmt output, but the bridge does not need it. Do not
-//! also add a bare `SpanLayer` (or sentry-tracing's legacy `SentryLayer`).
+//! `spanstatus_tracing::layer()` too if you like: it decorates fmt output,
+//! but the bridge does not need it. Do not also add a bare `SpanLayer` (or sentry-tracing's legacy `SentryLayer`).
 //!
 //! ```
 //! use tracing_subscriber::filter::LevelFilter;

@@ -340,3 +340,24 @@ fn a_span_entered_many_times_like_a_future() {
     let polled = child(only(&transactions), "polled");
     assert_eq!(span_status(polled).as_deref(), Some("resource_exhausted"));
 }
+
+#[test]
+fn an_http_status_from_traffic_keeps_its_number() {
+    use spanstatus_tracing::Side;
+    let transactions = capture(|| {
+        tracing::dispatcher::with_default(&wrapped(), || {
+            let span = tracing::info_span!("GET /users/7");
+            let _entered = span.enter();
+            span.record_http_status(Side::Server, 503);
+        })
+    });
+    let trace = trace(only(&transactions));
+    assert_eq!(trace["status"], "unavailable");
+    assert_eq!(trace["data"]["sentry.status.code"], "UNAVAILABLE");
+    assert_eq!(trace["data"]["http.response.status_code"], 503);
+    // No message: the number says it all.
+    assert!(
+        trace["data"].get("sentry.status.message").is_none(),
+        "{trace}"
+    );
+}

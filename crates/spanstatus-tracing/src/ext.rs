@@ -7,7 +7,7 @@ use std::fmt::Display;
 use spanstatus_core::{Code, HasCode, Status};
 use tracing::Span;
 
-use crate::slot;
+use crate::slot::{self, Outcome, Protocol, Side, Traffic};
 
 /// Sets and reads the canonical status of a [`tracing::Span`], with no field
 /// declared when the span is created. The same four verbs exist on
@@ -70,6 +70,40 @@ pub trait CanonicalStatusExt {
     /// Sets `code` and `message` on this span's parent, e.g. from inside a
     /// child: `Span::current().set_parent_canonical_status(..)`.
     fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
+
+    /// Records which side of an exchange this span is, so that exporters
+    /// apply that side's rules (OpenTelemetry: a server's 4xx and NOT_FOUND
+    /// stay `Unset`) even when the span declares no `otel.kind`.
+    fn set_canonical_side(&self, side: Side);
+
+    /// Records an HTTP response's status code: the canonical code
+    /// [`Code::from_http_status`] gives, no message (the status code says it
+    /// all), the side, and the number itself, which OpenTelemetry exports as
+    /// `http.response.status_code`. A status set by code stays (a handler's
+    /// OK for an expected 404 keeps its OK); an earlier one read from traffic
+    /// is replaced.
+    fn record_http_status(&self, side: Side, status: u16);
+
+    /// Records an HTTP exchange that failed with no (whole) response:
+    /// `status` (e.g. DEADLINE_EXCEEDED for a timeout) and `error_type`, a
+    /// low-cardinality identifier of the failure for OpenTelemetry's
+    /// `error.type` (`timeout`, the error type's name, `_OTHER`; never a
+    /// message). The same precedence as [`record_http_status`](Self::record_http_status).
+    fn record_http_failure(
+        &self,
+        side: Side,
+        error_type: impl Into<Cow<'static, str>>,
+        status: impl Into<Status>,
+    );
+
+    /// Records a gRPC status read from traffic (`grpc-status` and
+    /// `grpc-message`, a `tonic::Status`) and the side: the span is an RPC
+    /// span for the exporters. The same precedence as
+    /// [`record_http_status`](Self::record_http_status).
+    fn record_grpc_status(&self, side: Side, status: impl Into<Status>);
+
+    /// Everything recorded so far about this span's outcome, if anything.
+    fn canonical_outcome(&self) -> Option<Outcome>;
 }
 
 impl CanonicalStatusExt for Span {
@@ -89,6 +123,58 @@ impl CanonicalStatusExt for Span {
         if let Some((parent, dispatch)) = slot::parent_id(self) {
             slot::offer_to(&dispatch, &parent, Status::new(code, message));
         }
+    }
+
+    fn set_canonical_side(&self, side: Side) {
+        slot::set_side(self, side);
+    }
+
+    fn record_http_status(&self, side: Side, status: u16) {
+        slot::record_traffic(
+            self,
+            Traffic {
+                side,
+                protocol: Protocol::Http,
+                status: Status::new(Code::from_http_status(status), ""),
+                http_status: Some(status),
+                error_type: None,
+            },
+        );
+    }
+
+    fn record_http_failure(
+        &self,
+        side: Side,
+        error_type: impl Into<Cow<'static, str>>,
+        status: impl Into<Status>,
+    ) {
+        slot::record_traffic(
+            self,
+            Traffic {
+                side,
+                protocol: Protocol::Http,
+                status: status.into(),
+                http_status: None,
+                error_type: Some(error_type.into()),
+            },
+        );
+    }
+
+    fn record_grpc_status(&self, side: Side, status: impl Into<Status>) {
+        slot::record_traffic(
+            self,
+            Traffic {
+                side,
+                protocol: Protocol::Grpc,
+                status: status.into(),
+                http_status: None,
+                error_type: None,
+            },
+        );
+    }
+
+    fn canonical_outcome(&self) -> Option<Outcome> {
+        slot::read_outcome(self)
     }
 }
 

@@ -2,16 +2,15 @@
 //! status in `fmt` span-close lines.
 
 use tracing::Subscriber;
-use tracing::span::{Attributes, Id};
+use tracing::span::Id;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::slot::StatusSlot;
-
-/// A layer that gets every span ready for a status, so that setting one never
-/// allocates, and (feature `fmt`) adds `status=NOT_FOUND status.message="Cache
-/// miss"` to the span's fields when it closes, which `fmt`'s close lines
-/// (`with_span_events(FmtSpan::CLOSE)`) then print.
+/// A layer that (feature `fmt`) adds `status=NOT_FOUND status.message="Cache
+/// miss"` to a span's fields when it closes, which `fmt`'s close lines
+/// (`with_span_events(FmtSpan::CLOSE)`) then print. Spans that never get a
+/// status cost it nothing: while no span holds a status it does not even look
+/// the closing span up.
 ///
 /// The layer is optional: statuses are recorded without it. To decorate fmt
 /// output it must be added **before** the fmt layer (its `on_close` runs
@@ -88,13 +87,11 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     F: decorate::Decorate + 'static,
 {
-    fn on_new_span(&self, _attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(StatusSlot::default());
-        }
-    }
-
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        // No status anywhere: no span to look up.
+        if !crate::slot::any_outcome_recorded() {
+            return;
+        }
         if let Some(span) = ctx.span(&id) {
             self.fields.decorate(&span);
         }
@@ -151,7 +148,7 @@ mod fmt_fields {
     use tracing_subscriber::fmt::{FormatFields, FormattedFields};
     use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
-    use crate::slot::status_of;
+    use crate::slot::StatusSlot;
 
     /// The field names we add; they need a callsite of their own.
     struct StatusFields;
@@ -182,10 +179,14 @@ mod fmt_fields {
         N: for<'w> FormatFields<'w> + 'static,
         R: LookupSpan<'a>,
     {
-        let Some(status) = status_of(span) else {
+        // One lock for both: the slot and fmt's fields live side by side.
+        let mut extensions = span.extensions_mut();
+        let Some(status) = extensions
+            .get_mut::<StatusSlot>()
+            .and_then(|slot| slot.status())
+        else {
             return;
         };
-        let mut extensions = span.extensions_mut();
         let Some(formatted) = extensions.get_mut::<FormattedFields<N>>() else {
             return;
         };

@@ -40,10 +40,9 @@
 //!
 //! # Layers
 //!
-//! - [`layer()`] (optional) readies each span so setting a status never
-//!   allocates, and with the `fmt` feature adds `status=NOT_FOUND
+//! - [`layer()`] (optional, feature `fmt`) adds `status=NOT_FOUND
 //!   status.message="Cache miss"` to fmt's span-close lines. Add it before the
-//!   fmt layer.
+//!   fmt layer. A span that never gets a status costs it nothing.
 //! - Exporter adapters (`spanstatus-opentelemetry`, `spanstatus-sentry`) read
 //!   the final status with [`status_of`] in their `on_close`, before their own
 //!   span is exported. Any layer can do the same.
@@ -59,7 +58,7 @@ mod wrap;
 pub use ext::{CanonicalStatusExt, SetStatusExt};
 pub use future::{InstrumentStatusExt, StatusInstrumented};
 pub use layer::{DefaultFmtFields, FmtFields, NoFmt, SpanStatusLayer, layer};
-pub use slot::status_of;
+pub use slot::{Outcome, Protocol, Side, outcome_of, status_of};
 pub use spanstatus_core::{Code, Status};
 #[doc(hidden)]
 pub use wrap::__private;

@@ -156,6 +156,7 @@ macro_rules! wrapper_layer {
 #[doc(hidden)]
 pub mod __private {
     pub use super::BridgeHooks;
+    pub use crate::slot::any_outcome_recorded;
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};
     pub use tracing::{Dispatch, Event, Metadata, Subscriber};

@@ -1,0 +1,317 @@
+//! The cost floor: what spanstatus adds to the pipelines a user has without
+//! it, in one process, as throughput ratios (ours ÷ plain; 1.0 = free).
+//!
+//! - OpenTelemetry: plain = tracing → tracing-opentelemetry → SDK (simple
+//!   processor, no-op exporter); ours = the README stack, with
+//!   `spanstatus::tracing::layer()` and the OTel wrapper. By hand = the plain
+//!   pipeline with the same data written through `OpenTelemetrySpanExt`.
+//! - fmt only: plain = registry + fmt; ours = + `spanstatus::tracing::layer()`.
+//! - Sentry: plain = sentry-tracing's `SpanLayer`; ours = our wrapper around it.
+//!
+//! Every span is an entered `cache.get` span. Rounds of each variant are
+//! interleaved so that the machine's noise hits them alike; the best round of
+//! each is kept.
+//!
+//! ```sh
+//! cargo bench --features full --bench floor -- --warm-up-time 1 --measurement-time 2
+//! ```
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use opentelemetry::trace::{Status as OtelStatus, TracerProvider as _};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use spanstatus::prelude::*;
+use tracing::Dispatch;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+use tracing_subscriber::prelude::*;
+
+/// The cheapest exporter: drops every batch.
+#[derive(Debug)]
+struct NoopExporter;
+
+impl SpanExporter for NoopExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        black_box(batch);
+        Ok(())
+    }
+}
+
+fn provider() -> SdkTracerProvider {
+    SdkTracerProvider::builder()
+        .with_simple_exporter(NoopExporter)
+        .build()
+}
+
+/// tracing → tracing-opentelemetry → SDK: what a user has without us.
+fn otel_plain(provider: &SdkTracerProvider) -> Dispatch {
+    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
+    Dispatch::new(tracing_subscriber::registry().with(otel))
+}
+
+/// The README's stack: our status layer and the OTel wrapper.
+fn otel_ours(provider: &SdkTracerProvider) -> Dispatch {
+    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
+    Dispatch::new(
+        tracing_subscriber::registry()
+            .with(spanstatus::tracing::layer())
+            .with(spanstatus::opentelemetry::layer(otel)),
+    )
+}
+
+fn fmt_plain() -> Dispatch {
+    Dispatch::new(
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink)),
+    )
+}
+
+fn fmt_ours() -> Dispatch {
+    Dispatch::new(
+        tracing_subscriber::registry()
+            .with(spanstatus::tracing::layer())
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink)),
+    )
+}
+
+fn sentry_plain() -> Dispatch {
+    Dispatch::new(
+        tracing_subscriber::registry().with(spanstatus::sentry::sentry_tracing::SpanLayer::new()),
+    )
+}
+
+fn sentry_ours() -> Dispatch {
+    Dispatch::new(tracing_subscriber::registry().with(spanstatus::sentry::span_layer()))
+}
+
+/// What each span does.
+#[derive(Clone, Copy)]
+enum Work {
+    /// No status.
+    Nothing,
+    /// No status, on a span that declares `rpc.system`.
+    RpcNothing,
+    /// OK through our API.
+    Ok,
+    /// OK by hand: `OpenTelemetrySpanExt::set_status(Ok)`.
+    OkByHand,
+    /// NOT_FOUND through our API, on a span of type Other.
+    Error,
+    /// The same data by hand: `Error("Cache miss")` and `error.type`.
+    ErrorByHand,
+    /// NOT_FOUND through our API, on a span that declares `rpc.system`.
+    RpcError,
+    /// The same data by hand: status, `error.type` and `rpc.response.status_code`.
+    RpcErrorByHand,
+}
+
+#[inline(never)]
+fn one_span(work: Work, key: u64) {
+    match work {
+        Work::Nothing | Work::Ok | Work::OkByHand | Work::Error | Work::ErrorByHand => {
+            let span = tracing::info_span!("cache.get", key);
+            let _entered = span.enter();
+            match work {
+                Work::Ok => span.set_canonical_code(Code::Ok),
+                Work::OkByHand => OpenTelemetrySpanExt::set_status(&span, OtelStatus::Ok),
+                Work::Error => span.set_canonical_status(Code::NotFound, "Cache miss"),
+                Work::ErrorByHand => {
+                    OpenTelemetrySpanExt::set_status(&span, OtelStatus::error("Cache miss"));
+                    span.set_attribute("error.type", "NOT_FOUND");
+                }
+                _ => {}
+            }
+        }
+        Work::RpcNothing | Work::RpcError | Work::RpcErrorByHand => {
+            let span = tracing::info_span!("cache.get", key, rpc.system = "grpc");
+            let _entered = span.enter();
+            match work {
+                Work::RpcError => span.set_canonical_status(Code::NotFound, "Cache miss"),
+                Work::RpcErrorByHand => {
+                    OpenTelemetrySpanExt::set_status(&span, OtelStatus::error("Cache miss"));
+                    span.set_attribute("error.type", "NOT_FOUND");
+                    span.set_attribute("rpc.response.status_code", "NOT_FOUND");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One comparison: `ours` against `plain`, each a pipeline and a workload.
+struct Pair {
+    name: &'static str,
+    goal: f64,
+    plain: (Dispatch, Work),
+    ours: (Dispatch, Work),
+}
+
+fn pairs(provider: &SdkTracerProvider) -> Vec<Pair> {
+    let (plain, ours) = (otel_plain(provider), otel_ours(provider));
+    let pair = |name, goal, plain_work, ours_work, plain: &Dispatch, ours: &Dispatch| Pair {
+        name,
+        goal,
+        plain: (plain.clone(), plain_work),
+        ours: (ours.clone(), ours_work),
+    };
+    vec![
+        pair(
+            "otel: installed, no status",
+            0.99,
+            Work::Nothing,
+            Work::Nothing,
+            &plain,
+            &ours,
+        ),
+        pair("otel: OK", 0.95, Work::Nothing, Work::Ok, &plain, &ours),
+        pair(
+            "otel: OK by hand (peer)",
+            f64::NAN,
+            Work::Nothing,
+            Work::OkByHand,
+            &plain,
+            &plain,
+        ),
+        pair(
+            "otel: error, Other",
+            0.90,
+            Work::Nothing,
+            Work::Error,
+            &plain,
+            &ours,
+        ),
+        pair(
+            "otel: error by hand (peer)",
+            f64::NAN,
+            Work::Nothing,
+            Work::ErrorByHand,
+            &plain,
+            &plain,
+        ),
+        pair(
+            "otel: error, RPC",
+            0.88,
+            Work::RpcNothing,
+            Work::RpcError,
+            &plain,
+            &ours,
+        ),
+        pair(
+            "otel: RPC error by hand (peer)",
+            f64::NAN,
+            Work::RpcNothing,
+            Work::RpcErrorByHand,
+            &plain,
+            &plain,
+        ),
+        pair(
+            "fmt only: installed, no status",
+            0.99,
+            Work::Nothing,
+            Work::Nothing,
+            &fmt_plain(),
+            &fmt_ours(),
+        ),
+        pair(
+            "sentry: installed, no status",
+            0.99,
+            Work::Nothing,
+            Work::Nothing,
+            &sentry_plain(),
+            &sentry_ours(),
+        ),
+    ]
+}
+
+fn run(dispatch: &Dispatch, work: Work, spans: u64) -> Duration {
+    tracing::dispatcher::with_default(dispatch, || {
+        let started = Instant::now();
+        for key in 0..spans {
+            one_span(work, black_box(key));
+        }
+        started.elapsed()
+    })
+}
+
+/// Criterion times of each variant, for the record.
+fn bench(c: &mut Criterion) {
+    let provider = provider();
+    let mut group = c.benchmark_group("floor");
+    for pair in pairs(&provider) {
+        for (side, (dispatch, work)) in [("plain", &pair.plain), ("ours", &pair.ours)] {
+            group.bench_function(format!("{} / {side}", pair.name), |b| {
+                tracing::dispatcher::with_default(dispatch, || {
+                    let mut key = 0;
+                    b.iter(|| {
+                        key += 1;
+                        one_span(*work, black_box(key));
+                    })
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// Interleaved rounds; prints ours ÷ plain throughput for each pair.
+fn ratios() {
+    let provider = provider();
+    let pairs = pairs(&provider);
+    let spans = 20_000;
+    let rounds = 15;
+    let mut best = vec![(Duration::MAX, Duration::MAX); pairs.len()];
+    for _ in 0..rounds {
+        for (pair, best) in pairs.iter().zip(&mut best) {
+            best.0 = best.0.min(run(&pair.plain.0, pair.plain.1, spans));
+            best.1 = best.1.min(run(&pair.ours.0, pair.ours.1, spans));
+        }
+    }
+    println!("\nthroughput, ours ÷ plain (best of {rounds} interleaved rounds of {spans} spans):");
+    for (pair, (plain, ours)) in pairs.iter().zip(best) {
+        let ratio = plain.as_secs_f64() / ours.as_secs_f64();
+        let per_span = |d: Duration| d.as_nanos() as f64 / spans as f64;
+        let goal = if pair.goal.is_nan() {
+            String::new()
+        } else {
+            format!(" (goal >= {:.2})", pair.goal)
+        };
+        println!(
+            "  {:<34} {ratio:.3}{goal}   plain {:.0} ns, ours {:.0} ns per span",
+            pair.name,
+            per_span(plain),
+            per_span(ours)
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    // `SPANSTATUS_FLOOR_PROFILE=error` (or `ok`, `none`, `rpc`): only run that
+    // workload on our OTel stack for a few seconds, for `perf record`.
+    if let Ok(work) = std::env::var("SPANSTATUS_FLOOR_PROFILE") {
+        let work = match work.as_str() {
+            "none" => Work::Nothing,
+            "ok" => Work::Ok,
+            "error" => Work::Error,
+            "rpc" => Work::RpcError,
+            other => panic!("SPANSTATUS_FLOOR_PROFILE={other:?}: expected none, ok, error or rpc"),
+        };
+        let provider = provider();
+        run(&otel_ours(&provider), work, 3_000_000);
+        return;
+    }
+    // sentry-tracing's spans need a bound client that samples them; the test
+    // transport keeps what would be sent.
+    let options = sentry::ClientOptions::new()
+        .dsn("https://public@sentry.invalid/1")
+        .transport(sentry::test::TestTransport::new())
+        .traces_sample_rate(1.0);
+    sentry::Hub::current().bind_client(Some(Arc::new(options.into())));
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratios();
+}

@@ -1,0 +1,143 @@
+//! [`SpanType`]: which semantic conventions a span follows, and what its
+//! outcome becomes under them (status and attributes).
+
+use std::borrow::Cow;
+
+use opentelemetry::Value;
+use opentelemetry::trace::{SpanKind, Status as OtelStatus};
+use spanstatus_core::Code;
+use spanstatus_tracing::{Outcome, Protocol};
+
+use crate::Policy;
+
+/// Which semantic conventions a span's status and attributes follow.
+///
+/// | type | when | attributes |
+/// |---|---|---|
+/// | [`Rpc`](SpanType::Rpc) | the span declares `rpc.system` or `rpc.system.name`, or its status was read from gRPC traffic | `rpc.response.status_code` = the code's name, always; `error.type` = the code's name when `Error` |
+/// | [`Http`](SpanType::Http) | the span declares `http.request.method`, or its status was read from HTTP traffic | `http.response.status_code` (int) when there was a response; `error.type` = the status code as a string (`"503"`) when it is an error, else the failure's identifier (`timeout`, …) or the code's name |
+/// | [`Other`](SpanType::Other) | anything else | `error.type` = the code's name when `Error` |
+///
+/// The status follows the [`Policy`] of the span's kind, except an HTTP
+/// response's status code, which follows the HTTP rules: 1xx–3xx `Unset`,
+/// 4xx `Unset` on a server and `Error` on a client, 5xx (and anything outside
+/// 100..=599) `Error`, with no description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpanType {
+    /// An RPC span (semantic conventions for RPC and gRPC).
+    Rpc,
+    /// An HTTP span (semantic conventions for HTTP spans).
+    Http,
+    /// Any other span (semantic conventions for recording errors).
+    Other,
+}
+
+/// Fields whose declaration makes a span an RPC span.
+pub(crate) const RPC_FIELDS: [&str; 2] = ["rpc.system", "rpc.system.name"];
+/// The field whose declaration makes a span an HTTP span.
+pub(crate) const HTTP_FIELD: &str = "http.request.method";
+
+impl SpanType {
+    /// The type of a span whose callsite declares `fields` (field names) and
+    /// whose status was read from `protocol`, if from traffic: traffic first,
+    /// then the declared fields, RPC before HTTP (gRPC runs over HTTP).
+    pub fn of<'a>(
+        fields: impl IntoIterator<Item = &'a str>,
+        protocol: Option<Protocol>,
+    ) -> SpanType {
+        match protocol {
+            Some(Protocol::Grpc) => return SpanType::Rpc,
+            Some(Protocol::Http) => return SpanType::Http,
+            _ => {}
+        }
+        let mut http = false;
+        for name in fields {
+            if RPC_FIELDS.contains(&name) {
+                return SpanType::Rpc;
+            }
+            http |= name == HTTP_FIELD;
+        }
+        if http {
+            SpanType::Http
+        } else {
+            SpanType::Other
+        }
+    }
+}
+
+/// `true` when an HTTP status code makes the span an error on this side
+/// (semantic conventions for HTTP spans, "Status").
+pub(crate) const fn http_status_is_error(status: u16, server: bool) -> bool {
+    match status {
+        100..=399 => false,
+        400..=499 => !server,
+        _ => true,
+    }
+}
+
+/// What the bridge writes on one OpenTelemetry span: the status and up to
+/// four attributes.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Export {
+    pub(crate) status: OtelStatus,
+    pub(crate) error_type: Option<Value>,
+    pub(crate) rpc_code: Option<&'static str>,
+    pub(crate) http_status: Option<i64>,
+    pub(crate) grpc_code: Option<i64>,
+}
+
+/// The export of `outcome` (which has a status) on a span of `span_type`
+/// and `kind` (declared, or from the recorded side), under `policy` (already
+/// the policy of that kind). `code_on_every_span` writes
+/// `rpc.response.status_code` on every type.
+pub(crate) fn export(
+    code: Code,
+    message: Cow<'static, str>,
+    outcome: &Outcome,
+    span_type: SpanType,
+    kind: Option<&SpanKind>,
+    policy: &Policy,
+    code_on_every_span: bool,
+) -> Export {
+    let server = matches!(kind, Some(SpanKind::Server));
+    let http_status = match span_type {
+        SpanType::Http => outcome.http_status,
+        _ => None,
+    };
+    let status = match http_status {
+        // A response's status code decides, unless code set a status of its own.
+        Some(http) if !outcome.set_by_code => {
+            // 1xx–3xx, and a server's 4xx, stay Unset: instrumentation
+            // does not set Ok.
+            if http_status_is_error(http, server) {
+                OtelStatus::Error {
+                    description: message,
+                }
+            } else {
+                OtelStatus::Unset
+            }
+        }
+        // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
+        None if span_type == SpanType::Http && !server && code == Code::Cancelled => {
+            OtelStatus::Unset
+        }
+        _ => policy.status(code, message),
+    };
+    let is_error = matches!(status, OtelStatus::Error { .. });
+    let error_type = is_error.then(|| match (span_type, http_status, &outcome.error_type) {
+        (SpanType::Http, Some(http), _) if http_status_is_error(http, server) => {
+            Value::from(http.to_string())
+        }
+        (SpanType::Http, _, Some(identifier)) => Value::String(identifier.clone().into()),
+        _ => Value::from(code.as_str()),
+    });
+    let rpc_code = (span_type == SpanType::Rpc || code_on_every_span).then_some(code.as_str());
+    Export {
+        status,
+        error_type,
+        rpc_code,
+        http_status: http_status.map(i64::from),
+        grpc_code: (rpc_code.is_some() && policy.legacy_grpc_status_code())
+            .then(|| i64::from(code.as_i32())),
+    }
+}

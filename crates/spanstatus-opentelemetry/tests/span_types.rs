@@ -1,0 +1,201 @@
+//! Attributes by span type, the side of an exchange, and what traffic may
+//! and may not replace, through tracing-opentelemetry and the SDK.
+
+use opentelemetry::trace::{SpanKind, Status, TracerProvider};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
+use spanstatus_core::{Code, Status as Canonical};
+use spanstatus_opentelemetry::{ReadCodeError, StatusLayer, code_from_span_data};
+use spanstatus_tracing::{CanonicalStatusExt, Side};
+use tracing_subscriber::prelude::*;
+
+type Otel = StatusLayer<
+    tracing_opentelemetry::OpenTelemetryLayer<
+        tracing_subscriber::Registry,
+        opentelemetry_sdk::trace::SdkTracer,
+    >,
+>;
+
+fn run(configure: impl FnOnce(Otel) -> Otel, f: impl FnOnce()) -> Vec<SpanData> {
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter.clone())
+        .build();
+    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("types"));
+    let subscriber =
+        tracing_subscriber::registry().with(configure(spanstatus_opentelemetry::layer(otel)));
+    tracing::subscriber::with_default(subscriber, f);
+    provider.force_flush().unwrap();
+    exporter.get_finished_spans().unwrap()
+}
+
+fn named<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
+    spans
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no span {name}"))
+}
+
+/// Every attribute our layer may write, with its value rendered.
+fn ours(span: &SpanData) -> Vec<(String, opentelemetry::Value)> {
+    const KEYS: [&str; 4] = [
+        "rpc.response.status_code",
+        "error.type",
+        "http.response.status_code",
+        "rpc.grpc.status_code",
+    ];
+    span.attributes
+        .iter()
+        .filter(|kv| KEYS.contains(&kv.key.as_str()))
+        .map(|kv| (kv.key.to_string(), kv.value.clone()))
+        .collect()
+}
+
+fn kv(key: &str, value: impl Into<opentelemetry::Value>) -> (String, opentelemetry::Value) {
+    (key.to_owned(), value.into())
+}
+
+#[test]
+fn a_code_set_by_hand_stays_and_traffic_fills_in_the_rest() {
+    let spans = run(
+        |l| l,
+        || {
+            // The handler's DATA_LOSS stays; the layer's 500 adds the number.
+            let span = tracing::info_span!("data_loss", otel.kind = "server");
+            span.set_canonical_status(Code::DataLoss, "row checksum");
+            span.record_http_status(Side::Server, 500);
+            drop(span);
+            // An expected 404 the handler calls OK.
+            let span = tracing::info_span!("expected_404", otel.kind = "server");
+            span.set_canonical_code(Code::Ok);
+            span.record_http_status(Side::Server, 404);
+            drop(span);
+            // A 200, then the body fails: the later traffic wins.
+            let span = tracing::info_span!("body_error", otel.kind = "client");
+            span.record_http_status(Side::Client, 200);
+            span.record_http_failure(
+                Side::Client,
+                "body",
+                Canonical::new(Code::DataLoss, "body cut"),
+            );
+        },
+    );
+    let data_loss = named(&spans, "data_loss");
+    assert_eq!(data_loss.status, Status::error("row checksum"));
+    assert_eq!(
+        ours(data_loss),
+        [
+            kv("error.type", "500"),
+            kv("http.response.status_code", 500)
+        ]
+    );
+    let expected = named(&spans, "expected_404");
+    assert_eq!(expected.status, Status::Ok);
+    assert_eq!(ours(expected), [kv("http.response.status_code", 404)]);
+    // The code the 404 maps to, not the handler's OK: documented.
+    assert_eq!(code_from_span_data(expected), Ok(Code::NotFound));
+    let body = named(&spans, "body_error");
+    assert_eq!(body.status, Status::error("body cut"));
+    assert_eq!(ours(body), [kv("error.type", "body")]);
+}
+
+#[test]
+fn the_side_picks_the_policy_and_the_kind_of_a_span_not_yet_started() {
+    let spans = run(
+        |l| l,
+        || {
+            // Never entered: the OTel span is still a builder at close.
+            let span = tracing::info_span!("not_started");
+            span.set_canonical_side(Side::Server);
+            span.set_canonical_status(Code::NotFound, "no user");
+            drop(span);
+            // Entered: tracing-opentelemetry started the span on enter, and
+            // the SDK cannot change a started span's kind.
+            let span = tracing::info_span!("started");
+            span.in_scope(|| {
+                span.set_canonical_side(Side::Server);
+                span.set_canonical_status(Code::NotFound, "no user");
+            });
+            drop(span);
+            // A declared kind wins over the recorded side.
+            let span = tracing::info_span!("declared", otel.kind = "client");
+            span.set_canonical_side(Side::Server);
+            span.set_canonical_status(Code::NotFound, "no user");
+            drop(span);
+            // A side alone, no status.
+            let span = tracing::info_span!("side_only");
+            span.set_canonical_side(Side::Client);
+        },
+    );
+    let not_started = named(&spans, "not_started");
+    assert_eq!(not_started.span_kind, SpanKind::Server);
+    assert_eq!(not_started.status, Status::Unset);
+    assert!(ours(not_started).is_empty());
+    assert_eq!(
+        code_from_span_data(not_started),
+        Err(ReadCodeError::TooLittle { status: "Unset" })
+    );
+    let started = named(&spans, "started");
+    assert_eq!(started.span_kind, SpanKind::Internal);
+    assert_eq!(
+        started.status,
+        Status::Unset,
+        "the server policy still applies"
+    );
+    let declared = named(&spans, "declared");
+    assert_eq!(declared.span_kind, SpanKind::Client);
+    assert_eq!(declared.status, Status::error("no user"));
+    let side_only = named(&spans, "side_only");
+    assert_eq!(side_only.span_kind, SpanKind::Client);
+    assert_eq!(side_only.status, Status::Unset);
+    assert!(ours(side_only).is_empty());
+}
+
+#[test]
+fn code_on_every_span_keeps_the_old_attribute() {
+    let spans = run(
+        |l| l.with_code_on_every_span(true),
+        || {
+            tracing::info_span!("other", otel.kind = "server")
+                .set_canonical_status(Code::NotFound, "m");
+            tracing::info_span!("http", http.request.method = "GET", otel.kind = "client")
+                .record_http_status(Side::Client, 503);
+        },
+    );
+    let other = named(&spans, "other");
+    assert_eq!(other.status, Status::Unset);
+    assert_eq!(ours(other), [kv("rpc.response.status_code", "NOT_FOUND")]);
+    assert_eq!(code_from_span_data(other), Ok(Code::NotFound));
+    let http = named(&spans, "http");
+    assert_eq!(http.status, Status::error(""));
+    assert_eq!(
+        ours(http),
+        [
+            kv("rpc.response.status_code", "UNAVAILABLE"),
+            kv("error.type", "503"),
+            kv("http.response.status_code", 503),
+        ]
+    );
+}
+
+#[test]
+fn declared_http_spans_without_a_response_use_the_code() {
+    let spans = run(
+        |l| l,
+        || {
+            let span =
+                tracing::info_span!("server", http.request.method = "GET", otel.kind = "server");
+            span.set_canonical_status(Code::NotFound, "no user");
+            drop(span);
+            let span =
+                tracing::info_span!("client", http.request.method = "GET", otel.kind = "client");
+            span.set_canonical_status(Code::Unavailable, "refused");
+        },
+    );
+    let server = named(&spans, "server");
+    assert_eq!(server.status, Status::Unset);
+    assert!(ours(server).is_empty());
+    let client = named(&spans, "client");
+    assert_eq!(client.status, Status::error("refused"));
+    assert_eq!(ours(client), [kv("error.type", "UNAVAILABLE")]);
+    assert_eq!(code_from_span_data(client), Ok(Code::Unavailable));
+}
