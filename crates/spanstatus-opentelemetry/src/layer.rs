@@ -49,19 +49,23 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// Every callback is forwarded to the wrapped layer unchanged (so
 /// `OpenTelemetrySpanExt`, `get_otel_context` and per-layer filters keep
 /// working). In `on_close`, before the wrapped layer ends the OpenTelemetry
-/// span, it reads the span's final status with
-/// [`spanstatus_tracing::status_of`] and, if there is one, sets the mapped
-/// status and the attributes of [`attributes`](crate::attributes) on the
-/// OpenTelemetry span, once. So the status tracing keeps (OK is final, the
-/// last non-OK wins) is the one exported, whatever the SDK's own ordering of
-/// descriptions would keep.
+/// span, it reads the span's outcome with [`spanstatus_tracing::outcome_of`]
+/// and, if there is a status, hands the mapped status and the attributes of
+/// the span's [`SpanType`] to the wrapped layer, once, as a record of its own
+/// fields (`otel.status_code`, `otel.status_description`, and `otel.kind`
+/// when the span declares none but a side was recorded). So the status
+/// tracing keeps (OK is final, the last non-OK wins) is the one exported,
+/// whatever the SDK's own ordering of descriptions would keep. The kind takes
+/// effect only on a span that has not started yet (never entered, no child):
+/// tracing-opentelemetry cannot change the kind of a started span.
 ///
 /// # Which policy
 ///
 /// A span declared with `otel.kind` (the field `tracing-opentelemetry` reads,
-/// e.g. `otel.kind = "server"`) gets [`Policy::for_kind`] of that kind, with
-/// the OK mapping and legacy-attribute choice of the layer's policy. A span
-/// without `otel.kind` (exported as `INTERNAL`) gets the layer's policy,
+/// e.g. `otel.kind = "server"`), or else with a side recorded with the status
+/// (`set_canonical_side`, `record_http_status`, …), gets [`Policy::for_kind`]
+/// of that kind, with the OK mapping and legacy-attribute choice of the
+/// layer's policy. A span with neither gets the layer's policy,
 /// [`Policy::CLIENT`] unless set with [`StatusLayer::with_policy`].
 #[derive(Clone, Default)]
 #[must_use = "a layer does nothing until it is added to a subscriber"]
@@ -255,7 +259,7 @@ impl<L> StatusLayer<L> {
         if !spanstatus_tracing::__private::any_outcome_recorded() {
             return;
         }
-        let (outcome, span_type, declared) = {
+        let (mut outcome, span_type, declared) = {
             let Some(span) = ctx.span(id) else {
                 return;
             };
@@ -280,7 +284,7 @@ impl<L> StatusLayer<L> {
             Side::Server => SpanKind::Server,
         });
         let kind = declared.as_ref().or(side_kind.as_ref());
-        let Some(status) = outcome.status.clone() else {
+        let Some(status) = outcome.status.take() else {
             // A side alone: only the kind to pass on.
             if declared.is_none()
                 && let Some(kind) = &side_kind

@@ -24,7 +24,10 @@
 //! - [`CanonicalStatusExt`]: `set_canonical_status`, `set_canonical_code`,
 //!   `record_canonical_status`, `record_canonical_error`, `canonical_status`;
 //!   the same verbs as on OpenTelemetry and Sentry spans, and no name that
-//!   collides with `tracing-opentelemetry`.
+//!   collides with `tracing-opentelemetry`. Code that sees traffic records
+//!   the [`Side`] and the protocol with the status: `set_canonical_side`,
+//!   `record_http_status`, `record_http_failure`, `record_grpc_status` (a
+//!   status set by code is never replaced by traffic).
 //! - [`SetStatusExt`]: the short `span.set_status(code, message)`. Not in a
 //!   module that also imports `tracing_opentelemetry::OpenTelemetrySpanExt`
 //!   (both add a `set_status`; see the trait's docs).
@@ -44,8 +47,9 @@
 //!   status.message="Cache miss"` to fmt's span-close lines. Add it before the
 //!   fmt layer. A span that never gets a status costs it nothing.
 //! - Exporter adapters (`spanstatus-opentelemetry`, `spanstatus-sentry`) read
-//!   the final status with [`status_of`] in their `on_close`, before their own
-//!   span is exported. Any layer can do the same.
+//!   the final status with [`status_of`] (or the whole [`Outcome`] with
+//!   [`outcome_of`]) in their `on_close`, before their own span is exported.
+//!   Any layer can do the same.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
