@@ -18,8 +18,10 @@ use opentelemetry_proto::tonic::common::v1::any_value;
 use opentelemetry_proto::tonic::trace::v1 as proto;
 use opentelemetry_sdk::trace::BatchConfigBuilder;
 use spanstatus::SetStatusExt;
-use spanstatus::opentelemetry::{OkMapping, Policy, code_from_proto_span};
+use spanstatus::Status;
+use spanstatus::opentelemetry::{OkMapping, Policy, ReadCodeError, code_from_proto_span};
 use spanstatus::prelude::*;
+use spanstatus::tracing::Side;
 
 #[path = "support/otlp.rs"]
 mod otlp;
@@ -65,10 +67,22 @@ fn string(value: &str) -> any_value::Value {
     any_value::Value::StringValue(value.to_owned())
 }
 
+/// The type of span an expectation is for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Type {
+    /// Declares `rpc.system`.
+    Rpc,
+    /// Declares nothing.
+    Other,
+}
+
 /// Checks one received span against the expectations for `code` on a span
-/// of `kind` with `message`, OK mapped as `ok`, legacy attribute or not.
+/// of `span_type` and `kind` with `message`, OK mapped as `ok`, legacy
+/// attribute or not: the status, and every attribute we may write, present
+/// or absent, with its type.
 fn check_span(
     span: &proto::Span,
+    span_type: Type,
     code: Code,
     kind: Kind,
     message: &str,
@@ -76,7 +90,7 @@ fn check_span(
     legacy: bool,
 ) {
     use proto::status::StatusCode;
-    let what = format!("{} ({code} on {kind:?})", span.name);
+    let what = format!("{} ({code} on {span_type:?} {kind:?})", span.name);
     let is_error =
         code != Code::Ok && (kind != Kind::Server || SERVER_ERRORS.contains(&code.as_str()));
     let status = span
@@ -98,19 +112,25 @@ fn check_span(
         Kind::Server => proto::span::SpanKind::Server,
     };
     assert_eq!(span.kind, expected_kind as i32, "{what}: kind");
-    assert_eq!(
-        attribute(span, "rpc.response.status_code"),
-        [&string(code.as_str())],
-        "{what}: rpc.response.status_code"
-    );
+    let rpc_code = attribute(span, "rpc.response.status_code");
+    match span_type {
+        Type::Rpc => assert_eq!(
+            rpc_code,
+            [&string(code.as_str())],
+            "{what}: rpc.response.status_code"
+        ),
+        Type::Other => assert!(rpc_code.is_empty(), "{what}: {rpc_code:?}"),
+    }
     let error_type = attribute(span, "error.type");
     if is_error {
         assert_eq!(error_type, [&string(code.as_str())], "{what}: error.type");
     } else {
         assert!(error_type.is_empty(), "{what}: error.type = {error_type:?}");
     }
+    let http = attribute(span, "http.response.status_code");
+    assert!(http.is_empty(), "{what}: {http:?}");
     let legacy_values = attribute(span, "rpc.grpc.status_code");
-    if legacy {
+    if legacy && span_type == Type::Rpc {
         assert_eq!(
             legacy_values,
             [&any_value::Value::IntValue(code as i64)],
@@ -119,69 +139,216 @@ fn check_span(
     } else {
         assert!(legacy_values.is_empty(), "{what}: {legacy_values:?}");
     }
-    assert_eq!(
-        code_from_proto_span(span),
-        Ok(code),
-        "{what}: code read back"
-    );
+    let read = code_from_proto_span(span);
+    if span_type == Type::Rpc || expected_code != StatusCode::Unset {
+        assert_eq!(read, Ok(code), "{what}: code read back");
+    } else {
+        // An Unset span of type Other keeps no code: too little to tell.
+        assert_eq!(
+            read,
+            Err(ReadCodeError::TooLittle { status: "Unset" }),
+            "{what}: code read back"
+        );
+    }
 }
 
-/// Emits one span per code and kind; names are `"<kind>/<CODE>"`.
+/// The HTTP status codes every run sends, on both sides.
+const HTTP_STATUSES: [u16; 13] = [
+    100, 200, 204, 304, 400, 401, 404, 429, 499, 500, 503, 504, 599,
+];
+
+/// Emits, for every code, an RPC and an Other span of each kind (client,
+/// internal, server; the server's status set from a child, as a handler
+/// would), named `"<type>/<kind>/<CODE>"`; and for every HTTP status an
+/// HTTP span of each side, `"http/<side>/<status>"`; and two HTTP client
+/// failures, `"http/client/timeout"` and `"http/client/cancelled"`.
 fn emit_all_codes() -> usize {
     let mut n = 0;
     for code in Code::ALL {
         let message = format!("{} happened", code.as_str().to_lowercase());
-        let span = tracing::info_span!(
-            "rpc",
-            otel.name = format!("client/{code}"),
-            otel.kind = "client"
-        );
-        span.set_status(code, message.clone());
-        drop(span);
-        let span = tracing::info_span!("work", otel.name = format!("internal/{code}"));
-        let _entered = span.enter();
-        span.set_status(code, message.clone());
-        drop(_entered);
-        drop(span);
-        let span = tracing::info_span!(
-            "rpc",
-            otel.name = format!("server/{code}"),
-            otel.kind = "server"
-        );
-        span.in_scope(|| {
-            // From a child, as a handler would.
-            let child = tracing::info_span!("handler", otel.name = format!("handler/{code}"));
-            child.set_parent_canonical_status(code, message.clone());
-        });
-        n += 4;
+        for rpc in [true, false] {
+            let prefix = if rpc { "rpc" } else { "other" };
+            let system = if rpc { "grpc" } else { "" };
+            // `rpc.system` declared only on RPC spans: two callsites.
+            let (client, internal, server) = if rpc {
+                (
+                    tracing::info_span!(
+                        "c",
+                        otel.name = format!("{prefix}/client/{code}"),
+                        otel.kind = "client",
+                        rpc.system = system
+                    ),
+                    tracing::info_span!(
+                        "i",
+                        otel.name = format!("{prefix}/internal/{code}"),
+                        rpc.system = system
+                    ),
+                    tracing::info_span!(
+                        "s",
+                        otel.name = format!("{prefix}/server/{code}"),
+                        otel.kind = "server",
+                        rpc.system = system
+                    ),
+                )
+            } else {
+                (
+                    tracing::info_span!(
+                        "c",
+                        otel.name = format!("{prefix}/client/{code}"),
+                        otel.kind = "client"
+                    ),
+                    tracing::info_span!("i", otel.name = format!("{prefix}/internal/{code}")),
+                    tracing::info_span!(
+                        "s",
+                        otel.name = format!("{prefix}/server/{code}"),
+                        otel.kind = "server"
+                    ),
+                )
+            };
+            client.set_status(code, message.clone());
+            drop(client);
+            let entered = internal.enter();
+            internal.set_status(code, message.clone());
+            drop(entered);
+            drop(internal);
+            server.in_scope(|| {
+                let child =
+                    tracing::info_span!("handler", otel.name = format!("{prefix}/handler/{code}"));
+                child.set_parent_canonical_status(code, message.clone());
+            });
+            drop(server);
+            n += 4;
+        }
     }
-    n
+    for status in HTTP_STATUSES {
+        for (side, kind) in [(Side::Client, "client"), (Side::Server, "server")] {
+            let span = tracing::info_span!(
+                "http",
+                otel.name = format!("http/{kind}/{status}"),
+                otel.kind = kind,
+                http.request.method = "GET"
+            );
+            let _entered = span.enter();
+            span.record_http_status(side, status);
+            n += 1;
+        }
+    }
+    let span = tracing::info_span!(
+        "http",
+        otel.name = "http/client/timeout",
+        otel.kind = "client",
+        http.request.method = "GET"
+    );
+    span.record_http_failure(
+        Side::Client,
+        "timeout",
+        Status::new(Code::DeadlineExceeded, "took too long"),
+    );
+    drop(span);
+    let span = tracing::info_span!(
+        "http",
+        otel.name = "http/client/cancelled",
+        otel.kind = "client",
+        http.request.method = "GET"
+    );
+    span.record_http_failure(
+        Side::Client,
+        "cancelled",
+        Status::new(Code::Cancelled, "the caller gave up"),
+    );
+    drop(span);
+    n + 2
+}
+
+/// An HTTP span with a response `status` on `side`: the HTTP rules, the
+/// number as an int, `error.type` the number as a string when an error.
+fn check_http_span(span: &proto::Span, status: u16, server: bool) {
+    use proto::status::StatusCode;
+    let what = span.name.as_str();
+    let is_error = !(100..500).contains(&status) || (!server && status >= 400);
+    let got = span.status.as_ref().expect("a status");
+    let expected = if is_error {
+        StatusCode::Error
+    } else {
+        StatusCode::Unset
+    };
+    assert_eq!(got.code, expected as i32, "{what}: status");
+    assert_eq!(got.message, "", "{what}: the number says it all");
+    assert_eq!(
+        attribute(span, "http.response.status_code"),
+        [&any_value::Value::IntValue(i64::from(status))],
+        "{what}: http.response.status_code is an int"
+    );
+    let error_type = attribute(span, "error.type");
+    if is_error {
+        assert_eq!(error_type, [&string(&status.to_string())], "{what}");
+    } else {
+        assert!(error_type.is_empty(), "{what}: {error_type:?}");
+    }
+    for key in ["rpc.response.status_code", "rpc.grpc.status_code"] {
+        assert!(attribute(span, key).is_empty(), "{what}: {key}");
+    }
+    assert_eq!(
+        code_from_proto_span(span),
+        Ok(Code::from_http_status(status)),
+        "{what}"
+    );
 }
 
 fn check_all_codes(spans: &[proto::Span], ok: OkMapping, legacy: bool) {
     let by_name: BTreeMap<&str, &proto::Span> =
         spans.iter().map(|s| (s.name.as_str(), s)).collect();
     assert_eq!(by_name.len(), spans.len(), "duplicate span names arrived");
+    let named = |name: &str| {
+        *by_name
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} did not arrive"))
+    };
     for code in Code::ALL {
         let message = format!("{} happened", code.as_str().to_lowercase());
-        for (prefix, kind) in [
-            ("client", Kind::Client),
-            ("internal", Kind::Internal),
-            ("server", Kind::Server),
-        ] {
-            let name = format!("{prefix}/{code}");
-            let span = by_name
-                .get(name.as_str())
-                .unwrap_or_else(|| panic!("{name} did not arrive"));
-            check_span(span, code, kind, &message, ok, legacy);
+        for (prefix, span_type) in [("rpc", Type::Rpc), ("other", Type::Other)] {
+            for (side, kind) in [
+                ("client", Kind::Client),
+                ("internal", Kind::Internal),
+                ("server", Kind::Server),
+            ] {
+                let span = named(&format!("{prefix}/{side}/{code}"));
+                check_span(span, span_type, code, kind, &message, ok, legacy);
+            }
+            let handler = named(&format!("{prefix}/handler/{code}"));
+            assert!(
+                handler
+                    .attributes
+                    .iter()
+                    .all(|kv| !kv.key.starts_with("rpc.response"))
+            );
+            assert_eq!(
+                handler.parent_span_id,
+                named(&format!("{prefix}/server/{code}")).span_id
+            );
         }
-        let handler = by_name[format!("handler/{code}").as_str()];
-        assert!(attribute(handler, "rpc.response.status_code").is_empty());
-        assert_eq!(
-            handler.parent_span_id,
-            by_name[format!("server/{code}").as_str()].span_id
-        );
     }
+    for status in HTTP_STATUSES {
+        check_http_span(named(&format!("http/client/{status}")), status, false);
+        check_http_span(named(&format!("http/server/{status}")), status, true);
+    }
+    use proto::status::StatusCode;
+    let timeout = named("http/client/timeout");
+    let got = timeout.status.as_ref().unwrap();
+    assert_eq!(
+        (got.code, got.message.as_str()),
+        (StatusCode::Error as i32, "took too long")
+    );
+    assert_eq!(attribute(timeout, "error.type"), [&string("timeout")]);
+    assert!(attribute(timeout, "http.response.status_code").is_empty());
+    assert_eq!(code_from_proto_span(timeout), Ok(Code::DeadlineExceeded));
+    // semconv 1.41: a client whose caller cancelled stays Unset, no error.type.
+    let cancelled = named("http/client/cancelled");
+    assert_eq!(
+        cancelled.status.as_ref().map_or(0, |s| s.code),
+        StatusCode::Unset as i32
+    );
+    assert!(attribute(cancelled, "error.type").is_empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -256,7 +423,7 @@ fn explicit_server_policy_on_spans_without_kind() {
     );
     app.run(|| {
         for code in Code::ALL {
-            let span = tracing::info_span!("work", otel.name = code.as_str());
+            let span = tracing::info_span!("work", otel.name = code.as_str(), rpc.system = "grpc");
             span.set_status(code, "m");
         }
     });
@@ -384,7 +551,11 @@ fn collector_down_then_back() {
     let emit = |prefix: &str| {
         app.run(|| {
             for code in Code::ALL {
-                let span = tracing::info_span!("op", otel.name = format!("{prefix}/{code}"));
+                let span = tracing::info_span!(
+                    "op",
+                    otel.name = format!("{prefix}/{code}"),
+                    rpc.system = "grpc"
+                );
                 span.set_status(code, format!("{prefix} {code}"));
             }
         })
@@ -449,6 +620,7 @@ fn collector_down_then_back() {
         let code: Code = code.parse().unwrap();
         check_span(
             span,
+            Type::Rpc,
             code,
             Kind::Internal,
             &format!("{round} {code}"),
