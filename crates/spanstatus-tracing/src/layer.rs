@@ -1,8 +1,10 @@
 //! [`SpanStatusLayer`]: prepares every span for a status and shows the final
 //! status in `fmt` span-close lines.
 
-use tracing::Subscriber;
+use std::sync::OnceLock;
+
 use tracing::span::Id;
+use tracing::{Dispatch, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
@@ -28,10 +30,24 @@ use tracing_subscriber::registry::LookupSpan;
 ///
 /// For JSON logs, give it the fmt layer's field formatter:
 /// `spanstatus_tracing::layer().with_fmt_fields(JsonFields::new())`.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 #[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct SpanStatusLayer<F = DefaultFmtFields> {
     fields: F,
+    /// Set when the layer joins a subscriber: whether that subscriber has a
+    /// fmt layer with this field formatter. Without one there is nothing to
+    /// decorate, and closing a span costs nothing.
+    decorates: OnceLock<bool>,
+}
+
+impl<F: Clone> Clone for SpanStatusLayer<F> {
+    /// A clone is not registered with any subscriber yet.
+    fn clone(&self) -> Self {
+        SpanStatusLayer {
+            fields: self.fields.clone(),
+            decorates: OnceLock::new(),
+        }
+    }
 }
 
 /// The field formatter of [`layer()`]: `fmt`'s default one
@@ -73,12 +89,16 @@ impl SpanStatusLayer {
     {
         SpanStatusLayer {
             fields: FmtFields(fields),
+            decorates: OnceLock::new(),
         }
     }
 
     /// Decorates no fmt output.
     pub fn without_fmt(self) -> SpanStatusLayer<NoFmt> {
-        SpanStatusLayer { fields: NoFmt }
+        SpanStatusLayer {
+            fields: NoFmt,
+            decorates: OnceLock::new(),
+        }
     }
 }
 
@@ -87,9 +107,14 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     F: decorate::Decorate + 'static,
 {
+    fn on_register_dispatch(&self, subscriber: &Dispatch) {
+        let _ = self.decorates.set(self.fields.is_in(subscriber));
+    }
+
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        // No status anywhere: no span to look up.
-        if !crate::slot::any_outcome_recorded() {
+        // No status anywhere, or no fmt layer to decorate: no span to look up.
+        // (Not registered: decorate, to be safe.)
+        if !crate::slot::any_outcome_recorded() || self.decorates.get() == Some(&false) {
             return;
         }
         if let Some(span) = ctx.span(&id) {
@@ -107,19 +132,37 @@ mod decorate {
     pub trait Decorate: Send + Sync {
         /// Adds the status of `span`, if any, to the fields its formatter keeps.
         fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>);
+
+        /// Whether `subscriber` has a fmt layer using this formatter (a fmt
+        /// layer downcasts to its field formatter).
+        fn is_in(&self, subscriber: &tracing::Dispatch) -> bool;
     }
 
     impl Decorate for super::NoFmt {
         fn decorate<'a, R: LookupSpan<'a>>(&self, _: &SpanRef<'a, R>) {}
+
+        fn is_in(&self, _: &tracing::Dispatch) -> bool {
+            false
+        }
     }
 
     #[cfg(not(feature = "fmt"))]
     impl Decorate for super::DefaultFmtFields {
         fn decorate<'a, R: LookupSpan<'a>>(&self, _: &SpanRef<'a, R>) {}
+
+        fn is_in(&self, _: &tracing::Dispatch) -> bool {
+            false
+        }
     }
 
     #[cfg(feature = "fmt")]
     impl Decorate for super::DefaultFmtFields {
+        fn is_in(&self, subscriber: &tracing::Dispatch) -> bool {
+            subscriber
+                .downcast_ref::<tracing_subscriber::fmt::format::DefaultFields>()
+                .is_some()
+        }
+
         fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>) {
             super::fmt_fields::decorate::<tracing_subscriber::fmt::format::DefaultFields, R>(
                 &tracing_subscriber::fmt::format::DefaultFields::new(),
@@ -135,6 +178,10 @@ mod decorate {
     {
         fn decorate<'a, R: LookupSpan<'a>>(&self, span: &SpanRef<'a, R>) {
             super::fmt_fields::decorate(&self.0, span);
+        }
+
+        fn is_in(&self, subscriber: &tracing::Dispatch) -> bool {
+            subscriber.downcast_ref::<N>().is_some()
         }
     }
 }
