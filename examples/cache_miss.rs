@@ -39,10 +39,6 @@ use std::collections::HashMap;
 
 use spanstatus::SetStatusExt;
 use spanstatus::prelude::*;
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::prelude::*;
 
 #[allow(dead_code)]
 mod support;
@@ -64,73 +60,18 @@ impl Cache {
     }
 }
 
-const USAGE: &str = "\
-usage: cargo run --example cache_miss --features full [-- --help]
-
-environment:
-  RUST_LOG=info                      the level filter (default info)
-  SPANSTATUS_OTLP_JSON=1             print each OTel span as OTLP/JSON, not one line
-  OTEL_EXPORTER_OTLP_ENDPOINT=URL    export the spans over OTLP instead of printing
-  OTEL_EXPORTER_OTLP_PROTOCOL=P      grpc, http/protobuf (default) or http/json
-  OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the _TRACES_ variants
-                                     as in every OpenTelemetry SDK
-  SENTRY_DSN=DSN                     send the transactions to Sentry
-";
-
 fn main() -> std::process::ExitCode {
     support::exit(run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    if std::env::args()
-        .skip(1)
-        .any(|arg| arg == "--help" || arg == "-h")
-    {
-        print!("{USAGE}");
+    if support::help_asked("cache_miss") {
         return Ok(());
     }
 
-    // `RUST_LOG`, `info` when unset: keeps the debug logs of the exporters'
-    // HTTP and gRPC clients out of the output.
-    let filter = EnvFilter::builder()
-        .with_default_directive(LevelFilter::INFO.into())
-        .from_env()
-        .map_err(|e| format!("RUST_LOG: {e}"))?;
-    let subscriber = tracing_subscriber::registry()
-        .with(filter)
-        // Keeps each span's status; every exporter layer below reads it.
-        .with(spanstatus::tracing::layer())
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_span_events(FmtSpan::CLOSE)
-                .with_target(false),
-        );
-
-    #[cfg(feature = "opentelemetry")]
-    let (subscriber, otel) = {
-        use opentelemetry::trace::TracerProvider as _;
-        // Prints the spans, or exports them as the OTEL_EXPORTER_OTLP_*
-        // variables say (examples/support/mod.rs).
-        let otel = support::otel_export("cache_miss")?;
-        let layer = tracing_opentelemetry::layer().with_tracer(otel.provider.tracer("cache"));
-        (
-            subscriber.with(
-                spanstatus::opentelemetry::layer(layer).with_filter(support::not_the_exporter()),
-            ),
-            otel,
-        )
-    };
-
-    #[cfg(feature = "sentry")]
-    let (subscriber, _sentry) = {
-        let guard = support::sentry_init(spanstatus_devtools::sentry_print::Format::Summary)?;
-        (
-            subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
-            guard,
-        )
-    };
-
-    subscriber.init();
+    // The README's stack: fmt with the status, OpenTelemetry and Sentry
+    // (examples/support/mod.rs, `install`).
+    let telemetry = support::install("cache_miss")?;
 
     let cache = Cache {
         entries: HashMap::from([(1, "one".to_owned()), (2, "two".to_owned())]),
@@ -140,7 +81,5 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!(key, ?value, "looked up");
     }
 
-    #[cfg(feature = "opentelemetry")]
-    otel.shutdown()?;
-    Ok(())
+    telemetry.shutdown()
 }

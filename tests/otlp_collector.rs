@@ -233,31 +233,27 @@ fn emit_all_codes() -> usize {
             n += 1;
         }
     }
-    let span = tracing::info_span!(
-        "http",
-        otel.name = "http/client/timeout",
-        otel.kind = "client",
-        http.request.method = "GET"
-    );
-    span.record_http_failure(
-        Side::Client,
-        "timeout",
-        Status::new(Code::DeadlineExceeded, "took too long"),
-    );
-    drop(span);
-    let span = tracing::info_span!(
-        "http",
-        otel.name = "http/client/cancelled",
-        otel.kind = "client",
-        http.request.method = "GET"
-    );
-    span.record_http_failure(
-        Side::Client,
-        "cancelled",
-        Status::new(Code::Cancelled, "the caller gave up"),
-    );
-    drop(span);
-    n + 2
+    let failures = [
+        (
+            "timeout",
+            Status::new(Code::DeadlineExceeded, "took too long"),
+        ),
+        (
+            "cancelled",
+            Status::new(Code::Cancelled, "the caller gave up"),
+        ),
+    ];
+    for (error_type, status) in failures {
+        let span = tracing::info_span!(
+            "http",
+            otel.name = format!("http/client/{error_type}"),
+            otel.kind = "client",
+            http.request.method = "GET"
+        );
+        span.record_http_failure(Side::Client, error_type, status);
+        n += 1;
+    }
+    n
 }
 
 /// An HTTP span with a response `status` on `side`: the HTTP rules, the

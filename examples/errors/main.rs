@@ -19,76 +19,23 @@
 //! cargo run --example errors --features full
 //! ```
 
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::prelude::*;
-
 mod calls;
 #[allow(dead_code)]
 #[path = "../support/mod.rs"]
 mod support;
-
-const USAGE: &str = "\
-usage: cargo run --example errors --features full [-- --help]
-
-environment:
-  RUST_LOG=info                      the level filter (default info)
-  SPANSTATUS_OTLP_JSON=1             print each OTel span as OTLP/JSON, not one line
-  OTEL_EXPORTER_OTLP_ENDPOINT=URL    export the spans over OTLP instead of printing
-  OTEL_EXPORTER_OTLP_PROTOCOL=P      grpc, http/protobuf (default) or http/json
-  SENTRY_DSN=DSN                     send the transactions to Sentry
-";
 
 fn main() -> std::process::ExitCode {
     support::exit(run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    if std::env::args()
-        .skip(1)
-        .any(|arg| arg == "--help" || arg == "-h")
-    {
-        print!("{USAGE}");
+    if support::help_asked("errors") {
         return Ok(());
     }
 
-    let filter = EnvFilter::builder()
-        .with_default_directive(LevelFilter::INFO.into())
-        .from_env()
-        .map_err(|e| format!("RUST_LOG: {e}"))?;
-    let subscriber = tracing_subscriber::registry()
-        .with(filter)
-        .with(spanstatus::tracing::layer())
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_span_events(FmtSpan::CLOSE)
-                .with_target(false),
-        );
-
-    #[cfg(feature = "opentelemetry")]
-    let (subscriber, otel) = {
-        use opentelemetry::trace::TracerProvider as _;
-        let otel = support::otel_export("errors")?;
-        let layer = tracing_opentelemetry::layer().with_tracer(otel.provider.tracer("errors"));
-        (
-            subscriber.with(
-                spanstatus::opentelemetry::layer(layer).with_filter(support::not_the_exporter()),
-            ),
-            otel,
-        )
-    };
-
-    #[cfg(feature = "sentry")]
-    let (subscriber, _sentry) = {
-        let guard = support::sentry_init(spanstatus_devtools::sentry_print::Format::Summary)?;
-        (
-            subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
-            guard,
-        )
-    };
-
-    subscriber.init();
+    // The README's stack: fmt with the status, OpenTelemetry and Sentry
+    // (examples/support/mod.rs, `install`).
+    let telemetry = support::install("errors")?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -100,7 +47,5 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         calls::round(ports, true).await;
     });
 
-    #[cfg(feature = "opentelemetry")]
-    otel.shutdown()?;
-    Ok(())
+    telemetry.shutdown()
 }

@@ -201,6 +201,106 @@ pub fn sentry_init(
     Ok(sentry::init(options))
 }
 
+/// The environment every example reads (what `--help` prints after the
+/// usage line).
+pub const ENVIRONMENT: &str = "\
+environment:
+  RUST_LOG=info                      the level filter (default info)
+  SPANSTATUS_OTLP_JSON=1             print each OTel span as OTLP/JSON, not one line
+  OTEL_EXPORTER_OTLP_ENDPOINT=URL    export the spans over OTLP instead of printing
+  OTEL_EXPORTER_OTLP_PROTOCOL=P      grpc, http/protobuf (default) or http/json
+  OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the _TRACES_ variants
+                                     as in every OpenTelemetry SDK
+  SENTRY_DSN=DSN                     send the transactions to Sentry
+";
+
+/// `true`, after printing the usage of `example` and [`ENVIRONMENT`], when
+/// the command line asks for `--help` (or `-h`).
+pub fn help_asked(example: &str) -> bool {
+    let asked = std::env::args()
+        .skip(1)
+        .any(|arg| arg == "--help" || arg == "-h");
+    if asked {
+        print!("usage: cargo run --example {example} --features full [-- --help]\n\n{ENVIRONMENT}");
+    }
+    asked
+}
+
+/// What keeps the exporters of [`install`] running.
+pub struct Telemetry {
+    #[cfg(feature = "opentelemetry")]
+    otel: OtelExport,
+    #[cfg(feature = "sentry")]
+    _sentry: sentry::ClientInitGuard,
+}
+
+impl Telemetry {
+    /// Exports what is still buffered and stops the exporters.
+    pub fn shutdown(self) -> Result<(), Box<dyn std::error::Error>> {
+        #[cfg(feature = "opentelemetry")]
+        self.otel.shutdown()?;
+        Ok(())
+    }
+}
+
+/// The stack of the README, as the global default: `RUST_LOG` (default
+/// `info`), `spanstatus::tracing::layer()` before a fmt layer printing close
+/// lines, and with their features the OpenTelemetry wrapper (exporting as
+/// [`otel_export`] says) and the Sentry wrapper (as [`sentry_init`] says).
+pub fn install(service: &'static str) -> Result<Telemetry, Box<dyn std::error::Error>> {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::prelude::*;
+
+    // `RUST_LOG`, `info` when unset: keeps the debug logs of the exporters'
+    // HTTP and gRPC clients out of the output.
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::INFO.into())
+        .from_env()
+        .map_err(|e| format!("RUST_LOG: {e}"))?;
+    let subscriber = tracing_subscriber::registry()
+        .with(filter)
+        // Keeps each span's status; every exporter layer below reads it.
+        .with(spanstatus::tracing::layer())
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_span_events(FmtSpan::CLOSE)
+                .with_target(false),
+        );
+
+    #[cfg(feature = "opentelemetry")]
+    let (subscriber, otel) = {
+        use opentelemetry::trace::TracerProvider as _;
+        let otel = otel_export(service)?;
+        let layer = tracing_opentelemetry::layer().with_tracer(otel.provider.tracer(service));
+        (
+            subscriber
+                .with(spanstatus::opentelemetry::layer(layer).with_filter(not_the_exporter())),
+            otel,
+        )
+    };
+
+    #[cfg(feature = "sentry")]
+    let (subscriber, sentry) = {
+        let guard = sentry_init(spanstatus_devtools::sentry_print::Format::Summary)?;
+        (
+            subscriber.with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
+            guard,
+        )
+    };
+
+    subscriber.init();
+    #[cfg(not(feature = "opentelemetry"))]
+    let _ = service;
+    Ok(Telemetry {
+        #[cfg(feature = "opentelemetry")]
+        otel,
+        #[cfg(feature = "sentry")]
+        _sentry: sentry,
+    })
+}
+
 /// What an example's `main` returns for `result`: on error, prints it and its
 /// causes as sentences on stderr (rather than `main`'s `Debug` form) and
 /// fails.
