@@ -86,6 +86,7 @@ impl StatusSlot {
     }
 
     /// The status, if any.
+    #[cfg(feature = "fmt")]
     pub(crate) fn status(&self) -> Option<Status> {
         self.outcome.status.clone()
     }
