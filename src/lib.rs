@@ -177,38 +177,61 @@ pub mod __private {
         pub line: u32,
     }
 
+    impl Callsite {
+        /// Whether `metadata` is the span tracing's attribute made here.
+        fn is(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            metadata.is_span()
+                && metadata.name() == self.name
+                && metadata.line() == Some(self.line)
+                && metadata.file() == Some(self.file)
+                && metadata.module_path() == Some(self.module_path)
+        }
+    }
+
     /// The current span if it is the function's own: when a filter disabled
     /// it, the current span is the caller's, which must be left alone.
     pub fn own_span(callsite: &Callsite) -> Option<Span> {
         let span = Span::current();
-        let metadata = span.metadata()?;
-        let own = metadata.is_span()
-            && metadata.name() == callsite.name
-            && metadata.line() == Some(callsite.line)
-            && metadata.file() == Some(callsite.file)
-            && metadata.module_path() == Some(callsite.module_path);
+        let own = callsite.is(span.metadata()?);
         own.then_some(span)
+    }
+
+    /// The span a status goes to: the function's own span, found when the
+    /// status is set (`&Callsite`, no handle cloned), or one held already
+    /// (`Option<Span>`, with `cancel`).
+    pub trait Target {
+        /// Sets the status `status()` makes, if there is a span.
+        fn offer(self, status: impl FnOnce() -> Status);
+    }
+
+    impl Target for &Callsite {
+        fn offer(self, status: impl FnOnce() -> Status) {
+            spanstatus_tracing::__private::offer_to_current(|metadata| self.is(metadata), status);
+        }
+    }
+
+    impl Target for Option<Span> {
+        fn offer(self, status: impl FnOnce() -> Status) {
+            if let Some(span) = self {
+                span.record_canonical_status(status());
+            }
+        }
     }
 
     /// Sets the status of an `Err`: `code`, and the status message when the
     /// error has one, else its `Display` text (`Status::from_error`'s rules).
     pub fn record_error(
-        span: Option<Span>,
+        target: impl Target,
         code: Code,
         status_message: Option<String>,
         display: impl FnOnce() -> String,
     ) {
-        if let Some(span) = span {
-            let message = status_message.unwrap_or_else(display);
-            span.record_canonical_status(Status::new(code, message));
-        }
+        target.offer(|| Status::new(code, status_message.unwrap_or_else(display)));
     }
 
     /// Sets OK (the `ok` argument).
-    pub fn record_ok(span: Option<Span>) {
-        if let Some(span) = span {
-            span.set_canonical_code(Code::Ok);
-        }
+    pub fn record_ok(target: impl Target) {
+        target.offer(|| Status::from_code(Code::Ok));
     }
 
     /// Sets CANCELLED on the span when dropped before [`complete`](Self::complete)

@@ -206,11 +206,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
     };
 
-    // The span to set: the one the guard holds with `cancel`; else looked up
-    // only when there is a status to set.
+    // The span to set: the one the guard holds with `cancel`; else the
+    // current span, checked and used in place when there is a status to set.
     let own_span = match args.cancel {
         Some(_) => quote!(#span),
-        None => quote!(::spanstatus::__private::own_span(#callsite)),
+        None => quote!(#callsite),
     };
     let record = result_type.as_ref().map(|_| {
         let on_ok = match args.ok {

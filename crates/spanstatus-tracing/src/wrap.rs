@@ -152,10 +152,34 @@ macro_rules! wrapper_layer {
     };
 }
 
+/// Offers the status `status()` makes to the current span, if `is_own` says
+/// it is the right one, without cloning a `Span` handle (what
+/// `Span::current()` would): for `#[spanstatus::instrument]`'s expansion.
+/// `status` is only called for the right span.
+#[doc(hidden)]
+pub fn offer_to_current(
+    is_own: impl FnOnce(&tracing::Metadata<'_>) -> bool,
+    status: impl FnOnce() -> spanstatus_core::Status,
+) -> bool {
+    let mut call = Some((is_own, status));
+    tracing::dispatcher::get_default(|dispatch| {
+        let Some((is_own, status)) = call.take() else {
+            return false;
+        };
+        let current = dispatch.current_span();
+        match (current.id(), current.metadata()) {
+            (Some(id), Some(metadata)) if is_own(metadata) => {
+                crate::slot::offer_to(dispatch, id, status())
+            }
+            _ => false,
+        }
+    })
+}
+
 /// What [`wrapper_layer!`](crate::wrapper_layer) expands to needs.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::BridgeHooks;
+    pub use super::{BridgeHooks, offer_to_current};
     pub use crate::slot::any_outcome_recorded;
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};
