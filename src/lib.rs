@@ -50,6 +50,7 @@
 //! | `opentelemetry-proto` | `opentelemetry::code_from_proto_span` (pulls in prost) |
 //! | `sentry` | `sentry`: codes on Sentry spans and transactions |
 //! | `macros` | [`macro@instrument`] and [`derive@HasCode`] (with `tracing`) |
+//! | `tower` | `tower`: layers that set the status of each HTTP and gRPC exchange |
 //! | `full` | all of the above |
 //!
 //! # Macros
@@ -128,6 +129,11 @@ pub use spanstatus_opentelemetry as opentelemetry;
 /// Status on Sentry spans and transactions: the [`spanstatus-sentry`](spanstatus_sentry) crate.
 #[cfg(feature = "sentry")]
 pub use spanstatus_sentry as sentry;
+
+/// Tower layers that set the status of every HTTP and gRPC exchange: the
+/// [`spanstatus-tower`](spanstatus_tower) crate.
+#[cfg(feature = "tower")]
+pub use spanstatus_tower as tower;
 
 // The README's Rust snippets compile and run as doctests.
 #[cfg(all(doctest, feature = "full"))]

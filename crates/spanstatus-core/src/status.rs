@@ -157,6 +157,14 @@ pub trait HasCode {
     }
 }
 
+/// An error that cannot happen (`Infallible` services and bodies): a
+/// value never exists, so this is never called.
+impl HasCode for core::convert::Infallible {
+    fn code(&self) -> Code {
+        match *self {}
+    }
+}
+
 impl HasCode for Code {
     fn code(&self) -> Code {
         *self

@@ -104,9 +104,15 @@ pub(crate) fn export(
         SpanType::Http => outcome.http_status,
         _ => None,
     };
+    // The response's status code decides, unless code set a status of its
+    // own or the exchange failed after the headers.
+    let from_response = !outcome.set_by_code && outcome.error_type.is_none();
     let status = match http_status {
-        // A response's status code decides, unless code set a status of its own.
-        Some(http) if !outcome.set_by_code => {
+        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => {
+            // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
+            OtelStatus::Unset
+        }
+        Some(http) if from_response => {
             // 1xx–3xx, and a server's 4xx, stay Unset: instrumentation
             // does not set Ok.
             if http_status_is_error(http, server) {
@@ -117,15 +123,11 @@ pub(crate) fn export(
                 OtelStatus::Unset
             }
         }
-        // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
-        None if span_type == SpanType::Http && !server && code == Code::Cancelled => {
-            OtelStatus::Unset
-        }
         _ => policy.status(code, message),
     };
     let is_error = matches!(status, OtelStatus::Error { .. });
     let error_type = is_error.then(|| match (span_type, http_status, &outcome.error_type) {
-        (SpanType::Http, Some(http), _) if http_status_is_error(http, server) => {
+        (SpanType::Http, Some(http), None) if http_status_is_error(http, server) => {
             Value::from(http.to_string())
         }
         (SpanType::Http, _, Some(identifier)) => Value::String(identifier.clone().into()),

@@ -95,7 +95,14 @@ fn a_code_set_by_hand_stays_and_traffic_fills_in_the_rest() {
     assert_eq!(code_from_span_data(expected), Ok(Code::NotFound));
     let body = named(&spans, "body_error");
     assert_eq!(body.status, Status::error("body cut"));
-    assert_eq!(ours(body), [kv("error.type", "body")]);
+    // The 200 stays recorded: the response had it, its body then failed.
+    assert_eq!(
+        ours(body),
+        [
+            kv("error.type", "body"),
+            kv("http.response.status_code", 200)
+        ]
+    );
 }
 
 #[test]

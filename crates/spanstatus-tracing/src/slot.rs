@@ -204,7 +204,8 @@ pub(crate) fn record_traffic(span: &Span, traffic: Traffic) -> bool {
         let outcome = &mut slot.outcome;
         outcome.side = Some(traffic.side);
         outcome.protocol = Some(traffic.protocol);
-        outcome.http_status = traffic.http_status;
+        // A failure after the headers keeps the response's status code.
+        outcome.http_status = traffic.http_status.or(outcome.http_status);
         outcome.error_type = traffic.error_type;
         slot.offer_traffic(traffic.status)
     })

@@ -1,0 +1,64 @@
+//! What one piece of traffic says about an exchange: each decision is a small
+//! function, separate from the service that calls it.
+
+use std::fmt::Display;
+
+use http::HeaderMap;
+use spanstatus_core::{Code, HasCode, Status, grpc};
+
+/// The header and trailer names of the gRPC status.
+const GRPC_STATUS: &str = "grpc-status";
+const GRPC_MESSAGE: &str = "grpc-message";
+
+/// The status in a gRPC header or trailer block, if it has `grpc-status`:
+/// strict parsing (`17`, `-1`, `abc` are UNKNOWN with the raw value in the
+/// message) and the percent-decoded `grpc-message`.
+pub(crate) fn grpc_status(headers: &HeaderMap) -> Option<Status> {
+    let value = headers.get(GRPC_STATUS)?;
+    Some(match grpc::parse_status_header(value.as_bytes()) {
+        Ok(code) => {
+            let message = headers
+                .get(GRPC_MESSAGE)
+                .map(|m| grpc::decode_message(m.as_bytes()).into_owned())
+                .unwrap_or_default();
+            Status::new(code, message)
+        }
+        Err(invalid) => invalid.to_status(),
+    })
+}
+
+/// A gRPC response whose headers are not 200 and carry no `grpc-status`
+/// (a proxy's error page): the code of gRPC's HTTP table.
+pub(crate) fn grpc_without_status(http_status: u16) -> Status {
+    Status::new(
+        grpc::code_from_http_response(http_status),
+        format!("HTTP {http_status} without grpc-status"),
+    )
+}
+
+/// A gRPC stream that ended with no `grpc-status`, neither in its headers
+/// nor in trailers: never OK. INTERNAL, as grpc-go reports ("server closed
+/// the stream without sending trailers"): the peer broke the protocol.
+pub(crate) fn grpc_missing_status() -> Status {
+    Status::new(
+        Code::Internal,
+        "the stream ended without grpc-status in its trailers",
+    )
+}
+
+/// The status of an error (a service's, or a body's): its code (the source
+/// chain is walked for `Box<dyn Error>`) and its message.
+pub(crate) fn error_status<E: HasCode + Display + ?Sized>(error: &E) -> Status {
+    Status::from_error(error)
+}
+
+/// OpenTelemetry's `error.type` for an HTTP exchange that failed with no
+/// response: `timeout` for DEADLINE_EXCEEDED, `cancelled` for CANCELLED,
+/// `_OTHER` otherwise (semantic conventions, "recording errors").
+pub(crate) fn http_error_type(code: Code) -> &'static str {
+    match code {
+        Code::DeadlineExceeded => "timeout",
+        Code::Cancelled => "cancelled",
+        _ => "_OTHER",
+    }
+}

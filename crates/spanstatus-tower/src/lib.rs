@@ -1,0 +1,56 @@
+//! Tower layers that set the canonical status of every HTTP and gRPC
+//! exchange, server and client, on the span the request runs in: the
+//! response's status, gRPC trailers at the end of a stream, errors after the
+//! headers, broken peers, and CANCELLED when a client goes away or a caller
+//! drops the exchange. The status reaches fmt, OpenTelemetry and Sentry
+//! through `spanstatus-tracing` and the exporter bridges.
+//!
+//! ```
+//! use spanstatus_tower::{GrpcStatusLayer, HttpStatusLayer};
+//! use tower_layer::Layer;
+//!
+//! # let service = tower::service_fn(|_: http::Request<()>| async {
+//! #     Ok::<_, std::convert::Infallible>(http::Response::new(http_body_util::Empty::<bytes::Bytes>::new()))
+//! # });
+//! // Inside the layer that makes the request's span (tower-http's
+//! // `TraceLayer`, your own): the status goes on the span current at `call`.
+//! let http_server = HttpStatusLayer::server().layer(service);
+//! # drop(http_server);
+//! let _grpc_client = GrpcStatusLayer::client();
+//! ```
+//!
+//! # What each layer records
+//!
+//! | | HTTP | gRPC |
+//! |---|---|---|
+//! | response headers | `record_http_status(side, status)`: `Code::from_http_status` | `grpc-status` in the headers (Trailers-Only); a non-200 without it: gRPC's HTTP table (`grpc::code_from_http_response`) |
+//! | end of the body | — | `grpc-status` and `grpc-message` in the trailers; none: INTERNAL |
+//! | a service error, a body error | the error's code (`HasCode`), `error.type` `timeout` / `cancelled` / `_OTHER` | the error's code (a reset stream: its HTTP/2 code) |
+//! | dropped before the end | CANCELLED, unless the headers already said it failed | CANCELLED |
+//!
+//! A status the handler set by code (`span.set_canonical_status(..)`) is
+//! never replaced by traffic; the traffic's side and HTTP status are still
+//! recorded. Service and body errors must implement `HasCode` (as
+//! `Box<dyn Error + Send + Sync>`, `Infallible`, `hyper::Error` with the
+//! feature `hyper`, and derived error types do).
+//!
+//! # Features
+//!
+//! `tower`, `hyper`, `h2`, `tokio`: recognise those crates' errors (a tower
+//! timeout, a hyper cancellation, an HTTP/2 reset) when they arrive wrapped
+//! in a service's or a body's error.
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod body;
+mod classify;
+mod layer;
+
+pub use body::StatusBody;
+pub use layer::{GrpcStatusLayer, HttpStatusLayer, ResponseFuture, StatusService};
+pub use spanstatus_tracing::Side;
+
+// The README's Rust snippets compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

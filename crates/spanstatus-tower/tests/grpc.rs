@@ -1,0 +1,203 @@
+//! `GrpcStatusLayer` on a real hyper HTTP/2 server and client over loopback:
+//! `grpc-status` from the trailers at the end of a stream or from the
+//! headers, and the broken peers gRPC's rules describe.
+
+mod support;
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body::Frame;
+use http_body_util::BodyExt;
+use spanstatus_core::{Code, Status};
+use spanstatus_tower::GrpcStatusLayer;
+use spanstatus_tracing::{Protocol, Side};
+use support::{Body, BoxError, Frames, get, http2, run, serve};
+use tower::{Layer, ServiceExt};
+use tracing::Instrument;
+
+fn trailers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.insert(*name, HeaderValue::from_static(value));
+    }
+    map
+}
+
+fn data(text: &'static str) -> Result<Frame<Bytes>, BoxError> {
+    Ok(Frame::data(Bytes::from_static(text.as_bytes())))
+}
+
+/// A gRPC-shaped handler: each path answers as a server (or a broken peer)
+/// would.
+async fn handler(request: Request<hyper::body::Incoming>) -> Result<Response<Body>, Infallible> {
+    let grpc = |status: u16, headers: &[(&'static str, &'static str)], frames| {
+        let mut response = Response::new(Frames::new(frames).boxed());
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        response
+            .headers_mut()
+            .insert("content-type", HeaderValue::from_static("application/grpc"));
+        for (name, value) in headers {
+            response
+                .headers_mut()
+                .insert(*name, HeaderValue::from_static(value));
+        }
+        Ok(response)
+    };
+    match request.uri().path() {
+        "/not-found" => grpc(
+            200,
+            &[],
+            vec![
+                data("m"),
+                Ok(Frame::trailers(trailers(&[
+                    ("grpc-status", "5"),
+                    ("grpc-message", "no%20user%207"),
+                ]))),
+            ],
+        ),
+        "/stream-fails" => grpc(
+            200,
+            &[],
+            vec![
+                data("1"),
+                data("2"),
+                data("3"),
+                Ok(Frame::trailers(trailers(&[
+                    ("grpc-status", "13"),
+                    ("grpc-message", "after 3"),
+                ]))),
+            ],
+        ),
+        "/ok" => grpc(
+            200,
+            &[],
+            vec![
+                data("m"),
+                Ok(Frame::trailers(trailers(&[("grpc-status", "0")]))),
+            ],
+        ),
+        "/trailers-only" => grpc(
+            200,
+            &[("grpc-status", "14"), ("grpc-message", "draining")],
+            vec![],
+        ),
+        "/no-status" => grpc(
+            200,
+            &[],
+            vec![data("m"), Ok(Frame::trailers(HeaderMap::new()))],
+        ),
+        "/bad-status" => grpc(
+            200,
+            &[],
+            vec![Ok(Frame::trailers(trailers(&[("grpc-status", "17")])))],
+        ),
+        "/proxy-503" => {
+            let mut response = Response::new(support::full("<html>503</html>"));
+            *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+            Ok(response)
+        }
+        "/slow-stream" => {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            grpc(200, &[], vec![])
+        }
+        _ => grpc(200, &[("grpc-status", "12")], vec![]),
+    }
+}
+
+/// Calls `path` through `GrpcStatusLayer::client()` in a span named
+/// `client:<name>` (the server's span is `name`), and reads the whole reply.
+async fn call(addr: std::net::SocketAddr, path: &str, name: &str) {
+    let client = http2(addr).await;
+    let send = tower::service_fn(move |request| {
+        let mut client = client.clone();
+        async move { client.send_request(request).await.map_err(BoxError::from) }
+    });
+    let service = GrpcStatusLayer::client().layer(send);
+    let span = tracing::info_span!("request", name = format!("client:{name}").as_str());
+    let response = service
+        .oneshot(get(path, name))
+        .instrument(span)
+        .await
+        .unwrap();
+    let _ = response.into_body().collect().await;
+}
+
+#[test]
+fn statuses_from_trailers_headers_and_broken_peers() {
+    run(|outcomes| async move {
+        let addr = serve(GrpcStatusLayer::server(), tower::service_fn(handler)).await;
+        let cases = [
+            ("/ok", Status::new(Code::Ok, "")),
+            ("/not-found", Status::new(Code::NotFound, "no user 7")),
+            ("/stream-fails", Status::new(Code::Internal, "after 3")),
+            ("/trailers-only", Status::new(Code::Unavailable, "draining")),
+            (
+                "/no-status",
+                Status::new(
+                    Code::Internal,
+                    "the stream ended without grpc-status in its trailers",
+                ),
+            ),
+        ];
+        for (path, expected) in cases {
+            call(addr, path, path).await;
+            for (span, side) in [
+                (path.to_owned(), Side::Server),
+                (format!("client:{path}"), Side::Client),
+            ] {
+                let outcome = outcomes.of(&span).await.expect("an outcome");
+                assert_eq!(outcome.status.as_ref(), Some(&expected), "{span}");
+                assert_eq!(outcome.side, Some(side), "{span}");
+                assert_eq!(outcome.protocol, Some(Protocol::Grpc), "{span}");
+            }
+        }
+
+        // Only the client reads these broken replies.
+        call(addr, "/bad-status", "bad-status").await;
+        let status = outcomes
+            .of("client:bad-status")
+            .await
+            .unwrap()
+            .status
+            .unwrap();
+        assert_eq!(status.code(), Code::Unknown);
+        assert!(status.message().contains("\"17\""), "{status}");
+
+        call(addr, "/proxy-503", "proxy").await;
+        let status = outcomes.of("client:proxy").await.unwrap().status.unwrap();
+        assert_eq!(
+            status,
+            Status::new(Code::Unavailable, "HTTP 503 without grpc-status")
+        );
+    });
+}
+
+#[test]
+fn a_call_dropped_by_its_client_is_cancelled_on_both_sides() {
+    run(|outcomes| async move {
+        let addr = serve(GrpcStatusLayer::server(), tower::service_fn(handler)).await;
+        let client = http2(addr).await;
+        let send = tower::service_fn(move |request| {
+            let mut client = client.clone();
+            async move { client.send_request(request).await.map_err(BoxError::from) }
+        });
+        let service = GrpcStatusLayer::client().layer(send);
+        let span = tracing::info_span!("request", name = "client:dropped");
+        let call = service
+            .oneshot(get("/slow-stream", "dropped"))
+            .instrument(span);
+        // The client gives up: its future is dropped, h2 resets the stream.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), call)
+                .await
+                .is_err()
+        );
+        for span in ["client:dropped", "dropped"] {
+            let status = outcomes.of(span).await.unwrap().status.unwrap();
+            assert_eq!(status.code(), Code::Cancelled, "{span}");
+        }
+    });
+}

@@ -1,0 +1,235 @@
+//! `HttpStatusLayer` on a real hyper server and client over loopback: the
+//! status of each exchange on its span, server and client side.
+
+mod support;
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use spanstatus_core::{Code, Status};
+use spanstatus_tower::HttpStatusLayer;
+use spanstatus_tracing::{CanonicalStatusExt, Protocol, Side};
+use support::{Body, BoxError, Frames, full, get, http1, run, serve};
+use tower::{Service, ServiceBuilder, ServiceExt};
+use tracing::Instrument;
+
+/// The handler: `/status/N` answers N; `/data-loss` sets its own status and
+/// answers 500; `/body-error` fails after the first chunk; `/slow` answers
+/// after 10 s.
+async fn handler(request: Request<hyper::body::Incoming>) -> Result<Response<Body>, Infallible> {
+    let path = request.uri().path().to_owned();
+    let response = |status: u16, body: Body| {
+        let mut response = Response::new(body);
+        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+        Ok(response)
+    };
+    if let Some(n) = path.strip_prefix("/status/") {
+        return response(n.parse().unwrap(), full("hello"));
+    }
+    match path.as_str() {
+        "/data-loss" => {
+            tracing::Span::current().set_canonical_status(Code::DataLoss, "row checksum");
+            response(500, full("sorry"))
+        }
+        "/body-error" => {
+            let body = Frames::new(vec![
+                Ok(http_body::Frame::data(Bytes::from_static(b"first"))),
+                Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::BrokenPipe,
+                    "disk gone",
+                ))),
+            ]);
+            response(200, body.boxed())
+        }
+        "/slow" => {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            response(200, full("late"))
+        }
+        _ => response(404, full("no route")),
+    }
+}
+
+async fn server() -> std::net::SocketAddr {
+    serve(HttpStatusLayer::server(), tower::service_fn(handler)).await
+}
+
+/// Sends `path` for span `name` and reads the whole response; its status.
+async fn fetch(addr: std::net::SocketAddr, path: &str, name: &str) -> u16 {
+    let mut client = http1(addr).await;
+    let response = client.send_request(get(path, name)).await.unwrap();
+    let status = response.status().as_u16();
+    let _ = response.into_body().collect().await;
+    status
+}
+
+#[test]
+fn server_statuses_from_the_response() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        for (status, code) in [
+            (200, Code::Ok),
+            (204, Code::Ok),
+            (404, Code::NotFound),
+            (429, Code::ResourceExhausted),
+            (499, Code::Cancelled),
+            (503, Code::Unavailable),
+        ] {
+            let name = format!("status-{status}");
+            assert_eq!(
+                fetch(addr, &format!("/status/{status}"), &name).await,
+                status
+            );
+            let outcome = outcomes.of(&name).await.expect("an outcome");
+            assert_eq!(outcome.status, Some(Status::new(code, "")), "{name}");
+            assert_eq!(outcome.http_status, Some(status), "{name}");
+            assert_eq!(outcome.side, Some(Side::Server), "{name}");
+            assert_eq!(outcome.protocol, Some(Protocol::Http), "{name}");
+            assert!(!outcome.set_by_code, "{name}");
+        }
+    });
+}
+
+#[test]
+fn a_handlers_own_status_stays() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        assert_eq!(fetch(addr, "/data-loss", "data-loss").await, 500);
+        let outcome = outcomes.of("data-loss").await.unwrap();
+        assert_eq!(
+            outcome.status,
+            Some(Status::new(Code::DataLoss, "row checksum"))
+        );
+        assert!(outcome.set_by_code);
+        assert_eq!(outcome.http_status, Some(500));
+    });
+}
+
+#[test]
+fn a_body_error_after_the_headers_is_an_error() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        let mut client = http1(addr).await;
+        // The client sees the connection cut: before the headers or mid-body,
+        // as hyper flushes them.
+        if let Ok(response) = client.send_request(get("/body-error", "body-error")).await {
+            assert_eq!(response.status(), 200);
+            assert!(response.into_body().collect().await.is_err());
+        }
+        let outcome = outcomes.of("body-error").await.unwrap();
+        let status = outcome.status.unwrap();
+        // The io error's code (EPIPE: FAILED_PRECONDITION, Abseil's table).
+        assert_eq!(status.code(), Code::FailedPrecondition);
+        assert_eq!(status.message(), "disk gone");
+        assert_eq!(outcome.http_status, Some(200));
+        assert_eq!(outcome.error_type.as_deref(), Some("_OTHER"));
+    });
+}
+
+#[test]
+fn a_client_that_disconnects_leaves_the_server_span_cancelled() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        let mut client = http1(addr).await;
+        let request = client.send_request(get("/slow", "gone"));
+        // Give up after the server has the request, then drop the connection.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), request)
+                .await
+                .is_err()
+        );
+        drop(client);
+        let outcome = outcomes.of("gone").await.unwrap();
+        assert_eq!(outcome.status.unwrap().code(), Code::Cancelled);
+        assert_eq!(outcome.side, Some(Side::Server));
+        assert_eq!(outcome.error_type.as_deref(), Some("cancelled"));
+    });
+}
+
+/// A client service: one HTTP/1 connection per call, in a span named by
+/// the request's `x-span` header; `HttpStatusLayer::client()` inside it.
+async fn client_call<L>(
+    layer: L,
+    addr: std::net::SocketAddr,
+    path: &str,
+    name: &str,
+) -> Result<Response<spanstatus_tower::StatusBody<hyper::body::Incoming>>, BoxError>
+where
+    L: tower::Layer<
+            tower::util::BoxService<
+                Request<http_body_util::Empty<Bytes>>,
+                Response<hyper::body::Incoming>,
+                BoxError,
+            >,
+        >,
+    L::Service: Service<
+            Request<http_body_util::Empty<Bytes>>,
+            Response = Response<spanstatus_tower::StatusBody<hyper::body::Incoming>>,
+            Error = BoxError,
+        >,
+{
+    let send = tower::service_fn(
+        move |request: Request<http_body_util::Empty<Bytes>>| async move {
+            let mut client = http1(addr).await;
+            client.send_request(request).await.map_err(BoxError::from)
+        },
+    );
+    let service = layer.layer(tower::util::BoxService::new(send));
+    // The server's span is named `name`; the client's `client:<name>`.
+    let span = tracing::info_span!("request", name = format!("client:{name}").as_str());
+    service.oneshot(get(path, name)).instrument(span).await
+}
+
+#[test]
+fn client_statuses_and_a_dropped_body() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        let response = client_call(HttpStatusLayer::client(), addr, "/status/404", "client-404")
+            .await
+            .unwrap();
+        let _ = response.into_body().collect().await;
+        let outcome = outcomes.of("client:client-404").await.unwrap();
+        assert_eq!(outcome.status, Some(Status::new(Code::NotFound, "")));
+        assert_eq!(outcome.side, Some(Side::Client));
+
+        // The caller drops a successful response's body before its end.
+        let response = client_call(HttpStatusLayer::client(), addr, "/slow-body", "dropped")
+            .await
+            .unwrap();
+        drop(response);
+        let outcome = outcomes.of("client:dropped").await.unwrap();
+        // `/slow-body` is a 404 route: an error status stays.
+        assert_eq!(outcome.status.unwrap().code(), Code::NotFound);
+    });
+}
+
+#[test]
+fn a_timeout_inside_the_layer_is_deadline_exceeded_outside_it_cancelled() {
+    run(|outcomes| async move {
+        let addr = server().await;
+        // Status layer outside, timeout inside: the layer sees the timeout's
+        // error, DEADLINE_EXCEEDED.
+        let layer = ServiceBuilder::new()
+            .layer(HttpStatusLayer::client())
+            .timeout(Duration::from_millis(100));
+        let error = client_call(layer, addr, "/slow", "timeout-inside")
+            .await
+            .unwrap_err();
+        assert!(error.is::<tower::timeout::error::Elapsed>());
+        let outcome = outcomes.of("client:timeout-inside").await.unwrap();
+        assert_eq!(outcome.status.unwrap().code(), Code::DeadlineExceeded);
+        assert_eq!(outcome.error_type.as_deref(), Some("timeout"));
+
+        // Timeout outside: it drops our future, CANCELLED.
+        let layer = ServiceBuilder::new()
+            .timeout(Duration::from_millis(100))
+            .layer(HttpStatusLayer::client());
+        client_call(layer, addr, "/slow", "timeout-outside")
+            .await
+            .unwrap_err();
+        let outcome = outcomes.of("client:timeout-outside").await.unwrap();
+        assert_eq!(outcome.status.unwrap().code(), Code::Cancelled);
+    });
+}
