@@ -108,13 +108,9 @@ pub(crate) fn export(
     // own or the exchange failed after the headers.
     let from_response = !outcome.set_by_code && outcome.error_type.is_none();
     let status = match http_status {
-        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => {
-            // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
-            OtelStatus::Unset
-        }
+        // A response's number (a 499 included): the HTTP rules. 1xx–3xx, and
+        // a server's 4xx, stay Unset: instrumentation does not set Ok.
         Some(http) if from_response => {
-            // 1xx–3xx, and a server's 4xx, stay Unset: instrumentation
-            // does not set Ok.
             if http_status_is_error(http, server) {
                 OtelStatus::Error {
                     description: message,
@@ -122,6 +118,10 @@ pub(crate) fn export(
             } else {
                 OtelStatus::Unset
             }
+        }
+        // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
+        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => {
+            OtelStatus::Unset
         }
         _ => policy.status(code, message),
     };
