@@ -120,9 +120,7 @@ pub(crate) fn export(
             }
         }
         // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
-        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => {
-            OtelStatus::Unset
-        }
+        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => OtelStatus::Unset,
         _ => policy.status(code, message),
     };
     let is_error = matches!(status, OtelStatus::Error { .. });
