@@ -29,7 +29,7 @@ use opentelemetry_sdk::trace::BatchConfigBuilder;
 use serde_json::Value;
 use spanstatus::Code;
 use spanstatus::opentelemetry::code_from_proto_span;
-use spanstatus::tower::HttpStatusLayer;
+use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer};
 use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 use tracing_subscriber::filter::LevelFilter;
@@ -145,9 +145,13 @@ fn http_exchanges_at_the_collector_and_through_relay() {
     let dispatch = tracing::Dispatch::new(
         tracing_subscriber::registry()
             .with(spanstatus::tracing::layer())
-            .with(spanstatus::opentelemetry::layer(
-                tracing_opentelemetry::layer().with_tracer(provider.tracer("tower")),
-            ))
+            // hyper's and h2's own (debug and trace) spans stay out.
+            .with(
+                spanstatus::opentelemetry::layer(
+                    tracing_opentelemetry::layer().with_tracer(provider.tracer("tower")),
+                )
+                .with_filter(LevelFilter::INFO),
+            )
             .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
     );
     // One thread: the Sentry hub the capture binds is this thread's, and the
@@ -231,5 +235,210 @@ fn http_exchanges_at_the_collector_and_through_relay() {
             None::<&Value>,
             "{name}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// gRPC over HTTP/2: the status in the trailers at the end of the stream.
+// ---------------------------------------------------------------------------
+
+/// A body of one message and the trailers `grpc-status: N`.
+struct GrpcReply(Option<http_body::Frame<Bytes>>, Option<http::HeaderMap>);
+
+impl http_body::Body for GrpcReply {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        let frame = match self.0.take() {
+            Some(frame) => Some(frame),
+            None => self.1.take().map(http_body::Frame::trailers),
+        };
+        std::task::Poll::Ready(frame.map(Ok))
+    }
+}
+
+/// `/N` answers one message, then `grpc-status: N` and a message.
+async fn grpc_handler(
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<GrpcReply>, Infallible> {
+    let code: i32 = request.uri().path()[1..].parse().unwrap();
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("grpc-status", code.to_string().parse().unwrap());
+    trailers.insert("grpc-message", format!("call%20{code}").parse().unwrap());
+    let mut response = Response::new(GrpcReply(
+        Some(http_body::Frame::data(Bytes::from_static(b"\0\0\0\0\0"))),
+        Some(trailers),
+    ));
+    response.headers_mut().insert(
+        "content-type",
+        http::HeaderValue::from_static("application/grpc"),
+    );
+    Ok(response)
+}
+
+async fn serve_grpc() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut service = GrpcStatusLayer::server().layer(tower::service_fn(grpc_handler));
+            let traced = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+                let name = format!("grpc server {}", request.uri().path());
+                // No `otel.kind`: the layer's side decides the policy.
+                let span = tracing::info_span!(
+                    "rpc",
+                    otel.name = name.as_str(),
+                    sentry.name = name.as_str(),
+                    rpc.system = "grpc"
+                );
+                let future = span.in_scope(|| service.call(request));
+                future.instrument(span)
+            });
+            tokio::spawn(async move {
+                let service = hyper_util::service::TowerToHyperService::new(traced);
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+async fn grpc_call(addr: std::net::SocketAddr, code: Code) {
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (send, connection) =
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let request = Request::post(format!("http://127.0.0.1/{}", code as i32))
+        .header("content-type", "application/grpc")
+        .body(http_body_util::Empty::<Bytes>::new())
+        .unwrap();
+    let send = tower::service_fn(move |request| {
+        let mut send = send.clone();
+        async move { send.send_request(request).await }
+    });
+    let name = format!("grpc client /{}", code as i32);
+    // A client span that declares no kind either.
+    let span = tracing::info_span!(
+        "rpc",
+        otel.name = name.as_str(),
+        sentry.name = name.as_str()
+    );
+    let response = GrpcStatusLayer::client()
+        .layer(send)
+        .oneshot(request)
+        .instrument(span)
+        .await
+        .unwrap();
+    let _ = response.into_body().collect().await;
+}
+
+#[test]
+fn grpc_calls_at_the_collector_and_through_relay() {
+    let (Some(rotel), Some(python)) = (otlp::rotel_binary(), relay::relay_python()) else {
+        return;
+    };
+    let _serial = otlp::serial();
+    let receiver = otlp::Receiver::start();
+    let rotel = otlp::Rotel::start(&rotel, receiver.addr);
+    let batch = BatchConfigBuilder::default().with_scheduled_delay(Duration::from_millis(50));
+    let provider = otlp::exporting_provider(
+        &receiver,
+        otlp::Transport::Grpc,
+        rotel.grpc_port,
+        batch,
+        Duration::from_secs(5),
+    );
+    let dispatch = tracing::Dispatch::new(
+        tracing_subscriber::registry()
+            .with(spanstatus::tracing::layer())
+            // hyper's and h2's own (debug and trace) spans stay out.
+            .with(
+                spanstatus::opentelemetry::layer(
+                    tracing_opentelemetry::layer().with_tracer(provider.tracer("grpc")),
+                )
+                .with_filter(LevelFilter::INFO),
+            )
+            .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let codes = [Code::Ok, Code::NotFound, Code::Unavailable];
+    let events = relay::capture(|| {
+        tracing::dispatcher::with_default(&dispatch, || {
+            runtime.block_on(async {
+                let addr = serve_grpc().await;
+                for code in codes {
+                    grpc_call(addr, code).await;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            })
+        })
+    });
+
+    provider.force_flush().unwrap();
+    let spans = receiver
+        .sink
+        .take_at_least(2 * codes.len(), Duration::from_secs(10));
+    let by_name: BTreeMap<&str, &proto::Span> =
+        spans.iter().map(|s| (s.name.as_str(), s)).collect();
+    assert_eq!(by_name.len(), 2 * codes.len(), "{:?}", by_name.keys());
+    let normalized = relay::normalize(&python, &events);
+    for code in codes {
+        let n = code as i32;
+        for side in ["server", "client"] {
+            let name = format!("grpc {side} /{n}");
+            let span = by_name[name.as_str()];
+            // Entered before the status is known, so tracing-opentelemetry
+            // started them as INTERNAL (docs/opentelemetry.md, "the side of
+            // an exchange"); the policy still follows the side.
+            assert_eq!(span.kind, proto::span::SpanKind::Internal as i32, "{name}");
+            // gRPC semconv: a server errs only for the six server codes, a
+            // client for every non-OK code.
+            let error = code != Code::Ok && (side == "client" || code == Code::Unavailable);
+            let status = span.status.as_ref().map_or(0, |s| s.code);
+            if error {
+                assert_eq!(status, proto::status::StatusCode::Error as i32, "{name}");
+                assert_eq!(span.status.as_ref().unwrap().message, format!("call {n}"));
+                assert_eq!(
+                    attribute(span, "error.type"),
+                    [&Any::StringValue(code.as_str().to_owned())],
+                    "{name}"
+                );
+            } else {
+                assert_ne!(status, proto::status::StatusCode::Error as i32, "{name}");
+                assert!(attribute(span, "error.type").is_empty(), "{name}");
+            }
+            assert_eq!(
+                attribute(span, "rpc.response.status_code"),
+                [&Any::StringValue(code.as_str().to_owned())],
+                "{name}"
+            );
+            assert_eq!(code_from_proto_span(span), Ok(code), "{name}");
+
+            let event = relay::by_name(&normalized, &name);
+            let trace = &event["contexts"]["trace"];
+            assert_eq!(trace["status"], code.sentry_str(), "{name}");
+            assert_eq!(trace["data"]["sentry.status.code"], code.as_str(), "{name}");
+            if code != Code::Ok {
+                assert_eq!(
+                    trace["data"]["sentry.status.message"],
+                    format!("call {n}"),
+                    "{name}"
+                );
+            }
+        }
     }
 }
