@@ -35,10 +35,13 @@ use tracing::Instrument;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
+#[path = "support/hyper.rs"]
+mod hyper_support;
 #[path = "support/otlp.rs"]
 mod otlp;
 #[path = "support/relay.rs"]
 mod relay;
+use hyper_support::grpc_handler;
 
 type Body = http_body_util::Full<Bytes>;
 
@@ -63,29 +66,16 @@ fn request_span(name: &str, kind: &str) -> tracing::Span {
 }
 
 async fn serve() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let mut service = HttpStatusLayer::server().layer(tower::service_fn(handler));
-            let traced = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
-                let name = format!("server {}", request.uri().path());
-                let span = request_span(&name, "server");
-                let future = span.in_scope(|| service.call(request));
-                future.instrument(span)
-            });
-            tokio::spawn(async move {
-                let service = hyper_util::service::TowerToHyperService::new(traced);
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
+    hyper_support::serve(|| {
+        let mut service = HttpStatusLayer::server().layer(tower::service_fn(handler));
+        tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+            let name = format!("server {}", request.uri().path());
+            let span = request_span(&name, "server");
+            let future = span.in_scope(|| service.call(request));
+            future.instrument(span)
+        })
+    })
+    .await
 }
 
 async fn get(addr: std::net::SocketAddr, status: u16, client_layer: bool) {
@@ -126,54 +116,85 @@ fn attribute<'a>(span: &'a proto::Span, key: &str) -> Vec<&'a Any> {
         .collect()
 }
 
+/// The three ends: rotel forwarding to an in-test receiver, a provider
+/// exporting to rotel, and Relay's Python.
+struct Ends {
+    receiver: otlp::Receiver,
+    _rotel: otlp::Rotel,
+    provider: opentelemetry_sdk::trace::SdkTracerProvider,
+    python: String,
+    _serial: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Ends {
+    /// `None` (after a warning; a failure in CI) when rotel or Relay is missing.
+    fn start() -> Option<Ends> {
+        let (Some(rotel), Some(python)) = (otlp::rotel_binary(), relay::relay_python()) else {
+            return None;
+        };
+        let serial = otlp::serial();
+        let receiver = otlp::Receiver::start();
+        let rotel = otlp::Rotel::start(&rotel, receiver.addr);
+        let batch = BatchConfigBuilder::default().with_scheduled_delay(Duration::from_millis(50));
+        let provider = otlp::exporting_provider(
+            &receiver,
+            otlp::Transport::Grpc,
+            rotel.grpc_port,
+            batch,
+            Duration::from_secs(5),
+        );
+        Some(Ends {
+            receiver,
+            _rotel: rotel,
+            provider,
+            python,
+            _serial: serial,
+        })
+    }
+
+    /// Runs `f` on one thread (the Sentry hub the capture binds is this
+    /// thread's, and the server's tasks run on it too) under the README's
+    /// stack; the captured transactions, normalized by Relay, and the spans
+    /// that reached the receiver once `n` have.
+    fn run<F: std::future::Future<Output = ()>>(
+        &self,
+        n: usize,
+        f: impl FnOnce() -> F,
+    ) -> (Vec<Value>, Vec<proto::Span>) {
+        let dispatch = tracing::Dispatch::new(
+            tracing_subscriber::registry()
+                .with(spanstatus::tracing::layer())
+                // hyper's and h2's own (debug and trace) spans stay out.
+                .with(
+                    spanstatus::opentelemetry::layer(
+                        tracing_opentelemetry::layer().with_tracer(self.provider.tracer("tower")),
+                    )
+                    .with_filter(LevelFilter::INFO),
+                )
+                .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let events = relay::capture(|| {
+            tracing::dispatcher::with_default(&dispatch, || {
+                runtime.block_on(async {
+                    f().await;
+                    // Let the server's spans close.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                })
+            })
+        });
+        self.provider.force_flush().unwrap();
+        let spans = self.receiver.sink.take_at_least(n, Duration::from_secs(10));
+        (relay::normalize(&self.python, &events), spans)
+    }
+}
+
 #[test]
 fn http_exchanges_at_the_collector_and_through_relay() {
-    let (Some(rotel), Some(python)) = (otlp::rotel_binary(), relay::relay_python()) else {
-        return;
-    };
-    let _serial = otlp::serial();
-    let receiver = otlp::Receiver::start();
-    let rotel = otlp::Rotel::start(&rotel, receiver.addr);
-    let batch = BatchConfigBuilder::default().with_scheduled_delay(Duration::from_millis(50));
-    let provider = otlp::exporting_provider(
-        &receiver,
-        otlp::Transport::Grpc,
-        rotel.grpc_port,
-        batch,
-        Duration::from_secs(5),
-    );
-    let dispatch = tracing::Dispatch::new(
-        tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
-            // hyper's and h2's own (debug and trace) spans stay out.
-            .with(
-                spanstatus::opentelemetry::layer(
-                    tracing_opentelemetry::layer().with_tracer(provider.tracer("tower")),
-                )
-                .with_filter(LevelFilter::INFO),
-            )
-            .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
-    );
-    // One thread: the Sentry hub the capture binds is this thread's, and the
-    // server's tasks run on it too.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let events = relay::capture(|| {
-        tracing::dispatcher::with_default(&dispatch, || {
-            runtime.block_on(async {
-                let addr = serve().await;
-                for status in [200, 404, 503] {
-                    get(addr, status, false).await;
-                }
-                get(addr, 429, true).await;
-                // Let the server's spans close.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            })
-        })
-    });
-
+    let Some(ends) = Ends::start() else { return };
     // (name, kind, HTTP status, OTel status is Error)
     let expected = [
         ("server /200", proto::span::SpanKind::Server, 200, false),
@@ -182,12 +203,15 @@ fn http_exchanges_at_the_collector_and_through_relay() {
         ("server /429", proto::span::SpanKind::Server, 429, false),
         ("client /429", proto::span::SpanKind::Client, 429, true),
     ];
+    let (normalized, spans) = ends.run(expected.len(), || async {
+        let addr = serve().await;
+        for status in [200, 404, 503] {
+            get(addr, status, false).await;
+        }
+        get(addr, 429, true).await;
+    });
 
     // ---- OpenTelemetry, at the receiver behind rotel ----
-    provider.force_flush().unwrap();
-    let spans = receiver
-        .sink
-        .take_at_least(expected.len(), Duration::from_secs(10));
     let by_name: BTreeMap<&str, &proto::Span> =
         spans.iter().map(|s| (s.name.as_str(), s)).collect();
     assert_eq!(by_name.len(), expected.len(), "{:?}", by_name.keys());
@@ -221,7 +245,6 @@ fn http_exchanges_at_the_collector_and_through_relay() {
     }
 
     // ---- Sentry, through Relay's normalizer ----
-    let normalized = relay::normalize(&python, &events);
     for (name, _, http, _) in expected {
         let event = relay::by_name(&normalized, name);
         assert!(event.get("errors").is_none(), "{:#}", event["errors"]);
@@ -242,74 +265,23 @@ fn http_exchanges_at_the_collector_and_through_relay() {
 // gRPC over HTTP/2: the status in the trailers at the end of the stream.
 // ---------------------------------------------------------------------------
 
-/// A body of one message and the trailers `grpc-status: N`.
-struct GrpcReply(Option<http_body::Frame<Bytes>>, Option<http::HeaderMap>);
-
-impl http_body::Body for GrpcReply {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
-        let frame = match self.0.take() {
-            Some(frame) => Some(frame),
-            None => self.1.take().map(http_body::Frame::trailers),
-        };
-        std::task::Poll::Ready(frame.map(Ok))
-    }
-}
-
-/// `/N` answers one message, then `grpc-status: N` and a message.
-async fn grpc_handler(
-    request: Request<hyper::body::Incoming>,
-) -> Result<Response<GrpcReply>, Infallible> {
-    let code: i32 = request.uri().path()[1..].parse().unwrap();
-    let mut trailers = http::HeaderMap::new();
-    trailers.insert("grpc-status", code.to_string().parse().unwrap());
-    trailers.insert("grpc-message", format!("call%20{code}").parse().unwrap());
-    let mut response = Response::new(GrpcReply(
-        Some(http_body::Frame::data(Bytes::from_static(b"\0\0\0\0\0"))),
-        Some(trailers),
-    ));
-    response.headers_mut().insert(
-        "content-type",
-        http::HeaderValue::from_static("application/grpc"),
-    );
-    Ok(response)
-}
-
 async fn serve_grpc() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let mut service = GrpcStatusLayer::server().layer(tower::service_fn(grpc_handler));
-            let traced = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
-                let name = format!("grpc server {}", request.uri().path());
-                // No `otel.kind`: the layer's side decides the policy.
-                let span = tracing::info_span!(
-                    "rpc",
-                    otel.name = name.as_str(),
-                    sentry.name = name.as_str(),
-                    rpc.system = "grpc"
-                );
-                let future = span.in_scope(|| service.call(request));
-                future.instrument(span)
-            });
-            tokio::spawn(async move {
-                let service = hyper_util::service::TowerToHyperService::new(traced);
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
+    hyper_support::serve(|| {
+        let mut service = GrpcStatusLayer::server().layer(tower::service_fn(grpc_handler));
+        tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+            let name = format!("grpc server {}", request.uri().path());
+            // No `otel.kind`: the layer's side decides the policy.
+            let span = tracing::info_span!(
+                "rpc",
+                otel.name = name.as_str(),
+                sentry.name = name.as_str(),
+                rpc.system = "grpc"
+            );
+            let future = span.in_scope(|| service.call(request));
+            future.instrument(span)
+        })
+    })
+    .await
 }
 
 async fn grpc_call(addr: std::net::SocketAddr, code: Code) {
@@ -345,57 +317,17 @@ async fn grpc_call(addr: std::net::SocketAddr, code: Code) {
 
 #[test]
 fn grpc_calls_at_the_collector_and_through_relay() {
-    let (Some(rotel), Some(python)) = (otlp::rotel_binary(), relay::relay_python()) else {
-        return;
-    };
-    let _serial = otlp::serial();
-    let receiver = otlp::Receiver::start();
-    let rotel = otlp::Rotel::start(&rotel, receiver.addr);
-    let batch = BatchConfigBuilder::default().with_scheduled_delay(Duration::from_millis(50));
-    let provider = otlp::exporting_provider(
-        &receiver,
-        otlp::Transport::Grpc,
-        rotel.grpc_port,
-        batch,
-        Duration::from_secs(5),
-    );
-    let dispatch = tracing::Dispatch::new(
-        tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
-            // hyper's and h2's own (debug and trace) spans stay out.
-            .with(
-                spanstatus::opentelemetry::layer(
-                    tracing_opentelemetry::layer().with_tracer(provider.tracer("grpc")),
-                )
-                .with_filter(LevelFilter::INFO),
-            )
-            .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let Some(ends) = Ends::start() else { return };
     let codes = [Code::Ok, Code::NotFound, Code::Unavailable];
-    let events = relay::capture(|| {
-        tracing::dispatcher::with_default(&dispatch, || {
-            runtime.block_on(async {
-                let addr = serve_grpc().await;
-                for code in codes {
-                    grpc_call(addr, code).await;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            })
-        })
+    let (normalized, spans) = ends.run(2 * codes.len(), || async move {
+        let addr = serve_grpc().await;
+        for code in codes {
+            grpc_call(addr, code).await;
+        }
     });
-
-    provider.force_flush().unwrap();
-    let spans = receiver
-        .sink
-        .take_at_least(2 * codes.len(), Duration::from_secs(10));
     let by_name: BTreeMap<&str, &proto::Span> =
         spans.iter().map(|s| (s.name.as_str(), s)).collect();
     assert_eq!(by_name.len(), 2 * codes.len(), "{:?}", by_name.keys());
-    let normalized = relay::normalize(&python, &events);
     for code in codes {
         let n = code as i32;
         for side in ["server", "client"] {
