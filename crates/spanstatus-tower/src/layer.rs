@@ -12,6 +12,7 @@ use spanstatus_tracing::{CanonicalStatusExt, Side};
 use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Span;
+use tracing::instrument::{Instrument, Instrumented};
 
 use crate::body::StatusBody;
 use crate::classify;
@@ -43,17 +44,34 @@ pub(crate) enum Protocol {
 #[must_use = "a layer does nothing until it wraps a service"]
 pub struct HttpStatusLayer {
     side: Side,
+    own_span: bool,
 }
 
 impl HttpStatusLayer {
     /// For a server: a 4xx stays `Unset` in OpenTelemetry.
     pub const fn server() -> Self {
-        HttpStatusLayer { side: Side::Server }
+        HttpStatusLayer {
+            side: Side::Server,
+            own_span: false,
+        }
     }
 
     /// For a client: a 4xx is an error in OpenTelemetry.
     pub const fn client() -> Self {
-        HttpStatusLayer { side: Side::Client }
+        HttpStatusLayer {
+            side: Side::Client,
+            own_span: false,
+        }
+    }
+
+    /// When no span is current at `call` (no `TraceLayer` outside), make
+    /// one per request: `HTTP request`, INFO, with `otel.kind`,
+    /// `otel.name` = the method, `http.request.method` and `url.path`.
+    pub const fn with_own_span(self) -> Self {
+        HttpStatusLayer {
+            own_span: true,
+            ..self
+        }
     }
 }
 
@@ -68,17 +86,34 @@ impl HttpStatusLayer {
 #[must_use = "a layer does nothing until it wraps a service"]
 pub struct GrpcStatusLayer {
     side: Side,
+    own_span: bool,
 }
 
 impl GrpcStatusLayer {
     /// For a server: only the six server-error codes are OpenTelemetry errors.
     pub const fn server() -> Self {
-        GrpcStatusLayer { side: Side::Server }
+        GrpcStatusLayer {
+            side: Side::Server,
+            own_span: false,
+        }
     }
 
     /// For a client: every non-OK code is an OpenTelemetry error.
     pub const fn client() -> Self {
-        GrpcStatusLayer { side: Side::Client }
+        GrpcStatusLayer {
+            side: Side::Client,
+            own_span: false,
+        }
+    }
+
+    /// When no span is current at `call`, make one per call: `gRPC call`,
+    /// INFO, with `otel.kind`, `otel.name` = the path
+    /// (`/package.Service/Method`), `rpc.system = "grpc"` and `url.path`.
+    pub const fn with_own_span(self) -> Self {
+        GrpcStatusLayer {
+            own_span: true,
+            ..self
+        }
     }
 }
 
@@ -90,6 +125,7 @@ impl<S> Layer<S> for HttpStatusLayer {
             inner,
             side: self.side,
             protocol: Protocol::Http,
+            own_span: self.own_span,
         }
     }
 }
@@ -102,6 +138,7 @@ impl<S> Layer<S> for GrpcStatusLayer {
             inner,
             side: self.side,
             protocol: Protocol::Grpc,
+            own_span: self.own_span,
         }
     }
 }
@@ -113,6 +150,7 @@ pub struct StatusService<S> {
     inner: S,
     side: Side,
     protocol: Protocol,
+    own_span: bool,
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for StatusService<S>
@@ -133,10 +171,18 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // The span of this call: the one current now, not when the response
         // future is polled.
-        let span = Span::current();
+        let mut span = Span::current();
+        // Our own span, when asked and there is none: the inner service runs
+        // in it. A span that is current already is the caller's to enter.
+        let mut entered_by_us = Span::none();
+        if self.own_span && span.is_none() {
+            span = own_span(self.protocol, self.side, &request);
+            entered_by_us = span.clone();
+        }
         let head = request.method() == http::Method::HEAD;
+        let inner = entered_by_us.in_scope(|| self.inner.call(request));
         ResponseFuture {
-            inner: self.inner.call(request),
+            inner: inner.instrument(entered_by_us),
             exchange: Some(Exchange {
                 span,
                 side: self.side,
@@ -144,6 +190,35 @@ where
                 head,
             }),
         }
+    }
+}
+
+/// The span of [`HttpStatusLayer::with_own_span`] and
+/// [`GrpcStatusLayer::with_own_span`].
+fn own_span<B>(protocol: Protocol, side: Side, request: &Request<B>) -> Span {
+    let kind = match side {
+        Side::Server => "server",
+        Side::Client => "client",
+    };
+    let path = request.uri().path();
+    match protocol {
+        Protocol::Http => {
+            let method = request.method().as_str();
+            tracing::info_span!(
+                "HTTP request",
+                otel.kind = kind,
+                otel.name = method,
+                http.request.method = method,
+                url.path = path
+            )
+        }
+        Protocol::Grpc => tracing::info_span!(
+            "gRPC call",
+            otel.kind = kind,
+            otel.name = path,
+            rpc.system = "grpc",
+            url.path = path
+        ),
     }
 }
 
@@ -179,7 +254,7 @@ pin_project! {
     /// The response future of [`StatusService`].
     pub struct ResponseFuture<F> {
         #[pin]
-        inner: F,
+        inner: Instrumented<F>,
         exchange: Option<Exchange>,
     }
 

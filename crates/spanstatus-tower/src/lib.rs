@@ -28,6 +28,9 @@
 //! | a service error, a body error | the error's code (`HasCode`), `error.type` `timeout` / `cancelled` / `_OTHER` | the error's code (a reset stream: its HTTP/2 code) |
 //! | dropped before the end | CANCELLED, unless the headers already said it failed | CANCELLED |
 //!
+//! Each layer puts the status on the span current at `call`; without one,
+//! `.with_own_span()` makes a span per request.
+//!
 //! A status the handler set by code (`span.set_canonical_status(..)`) is
 //! never replaced by traffic; the traffic's side and HTTP status are still
 //! recorded. Service and body errors must implement `HasCode` (as

@@ -233,3 +233,22 @@ fn a_timeout_inside_the_layer_is_deadline_exceeded_outside_it_cancelled() {
         assert_eq!(outcome.status.unwrap().code(), Code::Cancelled);
     });
 }
+
+#[test]
+fn with_own_span_makes_a_span_when_there_is_none() {
+    run(|outcomes| async move {
+        // No span per request outside the layer: the layer makes its own.
+        let addr = support::serve_bare(
+            HttpStatusLayer::server().with_own_span(),
+            tower::service_fn(handler),
+        )
+        .await;
+        let mut client = http1(addr).await;
+        let response = client.send_request(get("/status/503", "-")).await.unwrap();
+        let _ = response.into_body().collect().await;
+        // Named by its `otel.name`, the method.
+        let outcome = outcomes.of("GET").await.expect("an outcome");
+        assert_eq!(outcome.status, Some(Status::new(Code::Unavailable, "")));
+        assert_eq!(outcome.side, Some(Side::Server));
+    });
+}

@@ -44,7 +44,7 @@ where
         struct Visit(Option<String>);
         impl tracing::field::Visit for Visit {
             fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                if field.name() == "name" {
+                if field.name() == "name" || field.name() == "otel.name" {
                     self.0 = Some(value.to_owned());
                 }
             }
@@ -153,6 +153,40 @@ where
                 return;
             };
             let service = SpanPerRequest(layer.layer(service.clone()));
+            tokio::spawn(async move {
+                let service = hyper_util::service::TowerToHyperService::new(service);
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// Serves `service` behind `layer` alone (no span per request) on
+/// 127.0.0.1:0; its address.
+pub async fn serve_bare<S, L>(layer: L, service: S) -> SocketAddr
+where
+    L: Layer<S> + Clone + Send + 'static,
+    L::Service: Service<
+            Request<hyper::body::Incoming>,
+            Response = Response<spanstatus_tower::StatusBody<Body>>,
+        > + Clone
+        + Send
+        + 'static,
+    <L::Service as Service<Request<hyper::body::Incoming>>>::Future: Send + 'static,
+    <L::Service as Service<Request<hyper::body::Incoming>>>::Error: Into<BoxError>,
+    S: Clone + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let service = layer.layer(service.clone());
             tokio::spawn(async move {
                 let service = hyper_util::service::TowerToHyperService::new(service);
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
