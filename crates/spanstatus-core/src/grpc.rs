@@ -244,3 +244,65 @@ pub const fn code_from_h2_reason(reason: u32) -> Code {
         _ => Code::Unknown,
     }
 }
+
+/// Parses a `grpc-timeout` header value (PROTOCOL-HTTP2.md, "Timeout"): at
+/// most 8 ASCII digits and one unit, `H` hours, `M` minutes, `S` seconds,
+/// `m` milliseconds, `u` microseconds, `n` nanoseconds.
+///
+/// A layer uses it to tell a call that ran out of its deadline (which tonic
+/// reports as CANCELLED) from one the client cancelled.
+///
+/// ```
+/// use core::time::Duration;
+/// use spanstatus_core::grpc;
+///
+/// assert_eq!(grpc::parse_timeout_header(b"250m"), Ok(Duration::from_millis(250)));
+/// let err = grpc::parse_timeout_header(b"1.5S").unwrap_err();
+/// assert_eq!(err.raw(), b"1.5S");
+/// ```
+pub fn parse_timeout_header(value: &[u8]) -> Result<core::time::Duration, InvalidTimeoutHeader> {
+    use core::time::Duration;
+    let invalid = || InvalidTimeoutHeader { raw: value.into() };
+    let (unit, digits) = value.split_last().ok_or_else(invalid)?;
+    if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid());
+    }
+    let n = digits
+        .iter()
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    Ok(match unit {
+        b'H' => Duration::from_secs(n * 3600),
+        b'M' => Duration::from_secs(n * 60),
+        b'S' => Duration::from_secs(n),
+        b'm' => Duration::from_millis(n),
+        b'u' => Duration::from_micros(n),
+        b'n' => Duration::from_nanos(n),
+        _ => return Err(invalid()),
+    })
+}
+
+/// A `grpc-timeout` value that is not 1 to 8 digits and a unit; it keeps the
+/// raw bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct InvalidTimeoutHeader {
+    raw: Box<[u8]>,
+}
+
+impl InvalidTimeoutHeader {
+    /// The header value as received.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+impl fmt::Display for InvalidTimeoutHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid grpc-timeout \"{}\": expected 1 to 8 ASCII digits and a unit (H, M, S, m, u or n)",
+            self.raw.escape_ascii()
+        )
+    }
+}
+
+impl core::error::Error for InvalidTimeoutHeader {}

@@ -174,8 +174,45 @@ fn oracle_status(value: &[u8]) -> Option<u8> {
     (n.to_string() == text && n <= 16).then_some(n)
 }
 
+/// `grpc-timeout` oracle: 1 to 8 digits then one unit, in nanoseconds.
+fn oracle_timeout(value: &[u8]) -> Option<u128> {
+    let text = std::str::from_utf8(value).ok()?;
+    let unit = text.chars().last()?;
+    let digits = &text[..text.len() - unit.len_utf8()];
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u128 = digits.parse().ok()?;
+    let per = match unit {
+        'H' => 3_600_000_000_000,
+        'M' => 60_000_000_000,
+        'S' => 1_000_000_000,
+        'm' => 1_000_000,
+        'u' => 1_000,
+        'n' => 1,
+        _ => return None,
+    };
+    Some(n * per)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn grpc_timeout_matches_the_oracle(value in prop::collection::vec(prop::sample::select(b"0123456789HMSmunx. -".to_vec()), 0..12)) {
+        match grpc::parse_timeout_header(&value) {
+            Ok(duration) => prop_assert_eq!(Some(duration.as_nanos()), oracle_timeout(&value)),
+            Err(err) => {
+                prop_assert_eq!(oracle_timeout(&value), None);
+                prop_assert_eq!(err.raw(), &value[..]);
+            }
+        }
+    }
+
+    #[test]
+    fn grpc_timeout_of_any_bytes(value in prop::collection::vec(any::<u8>(), 0..16)) {
+        prop_assert_eq!(grpc::parse_timeout_header(&value).ok().map(|d| d.as_nanos()), oracle_timeout(&value));
+    }
 
     #[test]
     fn i32_round_trip(value in any::<i32>()) {

@@ -105,8 +105,11 @@ pub(crate) fn export(
         _ => None,
     };
     // The response's status code decides, unless code set a status of its
-    // own or the exchange failed after the headers.
-    let from_response = !outcome.set_by_code && outcome.error_type.is_none();
+    // own, the exchange failed after the headers, or the caller's rules gave
+    // the response another code (`record_http_response`).
+    let from_response = !outcome.set_by_code
+        && outcome.error_type.is_none()
+        && http_status.is_none_or(|http| Code::from_http_status(http) == code);
     let status = match http_status {
         // A response's number (a 499 included): the HTTP rules. 1xx–3xx, and
         // a server's 4xx, stay Unset: instrumentation does not set Ok.
@@ -119,6 +122,9 @@ pub(crate) fn export(
                 OtelStatus::Unset
             }
         }
+        // Read from traffic, OK is instrumentation's to report, and
+        // instrumentation does not set Ok (semconv, "recording errors").
+        _ if !outcome.set_by_code && code.is_ok() => OtelStatus::Unset,
         // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
         _ if span_type == SpanType::Http && !server && code == Code::Cancelled => OtelStatus::Unset,
         _ => policy.status(code, message),

@@ -206,3 +206,58 @@ fn declared_http_spans_without_a_response_use_the_code() {
     assert_eq!(ours(client), [kv("error.type", "UNAVAILABLE")]);
     assert_eq!(code_from_span_data(client), Ok(Code::Unavailable));
 }
+
+#[test]
+fn a_response_your_rules_classify_follows_the_kind_and_keeps_the_number() {
+    let spans = run(
+        |l| l,
+        || {
+            // A client that expects 404s: OK, instrumentation's, so Unset.
+            let span = tracing::info_span!("expected", otel.kind = "client");
+            span.record_http_response(Side::Client, 404, Canonical::new(Code::Ok, ""));
+            drop(span);
+            // A client 404 made INTERNAL: an error, the number as error.type.
+            let span = tracing::info_span!("client_internal", otel.kind = "client");
+            span.record_http_response(Side::Client, 404, Canonical::new(Code::Internal, "bad"));
+            drop(span);
+            // A server 404 made INTERNAL: an error by the server's policy;
+            // the number is no error on a server, so the code names it.
+            let span = tracing::info_span!("server_internal", otel.kind = "server");
+            span.record_http_response(Side::Server, 404, Canonical::new(Code::Internal, "bad"));
+            drop(span);
+            // The code the number maps to: the HTTP rules, as without a hook.
+            let span = tracing::info_span!("same_code", otel.kind = "server");
+            span.record_http_response(Side::Server, 404, Canonical::new(Code::NotFound, "gone"));
+            drop(span);
+            // A 200 read from traffic is OK, and stays Unset.
+            let span = tracing::info_span!("traffic_ok", otel.kind = "server");
+            span.record_http_status(Side::Server, 200);
+        },
+    );
+    let expected = named(&spans, "expected");
+    assert_eq!(expected.status, Status::Unset);
+    assert_eq!(ours(expected), [kv("http.response.status_code", 404)]);
+    let client = named(&spans, "client_internal");
+    assert_eq!(client.status, Status::error("bad"));
+    assert_eq!(
+        ours(client),
+        [
+            kv("error.type", "404"),
+            kv("http.response.status_code", 404)
+        ]
+    );
+    let server = named(&spans, "server_internal");
+    assert_eq!(server.status, Status::error("bad"));
+    assert_eq!(
+        ours(server),
+        [
+            kv("error.type", "INTERNAL"),
+            kv("http.response.status_code", 404)
+        ]
+    );
+    let same = named(&spans, "same_code");
+    assert_eq!(same.status, Status::Unset);
+    assert_eq!(ours(same), [kv("http.response.status_code", 404)]);
+    let ok = named(&spans, "traffic_ok");
+    assert_eq!(ok.status, Status::Unset);
+}

@@ -8,10 +8,9 @@ use http::Response;
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 use spanstatus_core::HasCode;
-use spanstatus_tracing::CanonicalStatusExt;
 
 use crate::classify;
-use crate::layer::{Exchange, Protocol};
+use crate::layer::Exchange;
 
 pin_project! {
     /// A response body that records the end of its exchange: gRPC trailers,
@@ -47,6 +46,8 @@ impl<B: std::fmt::Debug> std::fmt::Debug for StatusBody<B> {
 #[derive(Debug)]
 struct Pending {
     exchange: Exchange,
+    /// The response's status code, for the classifier hook at the trailers.
+    http_status: http::StatusCode,
     /// gRPC: no `grpc-status` seen yet.
     awaiting_status: bool,
     /// HTTP: the headers' status made the exchange a success so far.
@@ -75,25 +76,16 @@ impl<B: Body> StatusBody<B> {
     /// Records what the headers of `response` say, and wraps its body to
     /// watch the rest.
     pub(crate) fn wrap(response: Response<B>, exchange: Exchange) -> Response<StatusBody<B>> {
-        let http_status = response.status().as_u16();
-        let (mut awaiting_status, succeeded) = (false, http_status < 400);
-        match exchange.protocol {
-            Protocol::Http => exchange.span.record_http_status(exchange.side, http_status),
-            Protocol::Grpc => match classify::grpc_status(response.headers()) {
-                // Trailers-Only: the headers carry the status.
-                Some(status) => exchange.span.record_grpc_status(exchange.side, status),
-                None if http_status != 200 => exchange
-                    .span
-                    .record_grpc_status(exchange.side, classify::grpc_without_status(http_status)),
-                None => awaiting_status = true,
-            },
-        }
+        let http_status = response.status();
+        let awaiting_status = exchange.headers(http_status, response.headers());
+        let succeeded = http_status.as_u16() < 400;
         // No body is sent for these (RFC 9110): the server drops it unread.
         let end = response.body().is_end_stream()
             || exchange.head
-            || matches!(http_status, 100..=199 | 204 | 304);
+            || matches!(http_status.as_u16(), 100..=199 | 204 | 304);
         let mut pending = Some(Pending {
             exchange,
+            http_status,
             awaiting_status,
             succeeded,
         });
@@ -126,10 +118,7 @@ where
                     // Trailers are the last frame: the exchange is complete.
                     if let Some(pending) = this.pending.take() {
                         if pending.awaiting_status {
-                            let status = classify::grpc_status(trailers)
-                                .unwrap_or_else(classify::grpc_missing_status);
-                            let exchange = &pending.exchange;
-                            exchange.span.record_grpc_status(exchange.side, status);
+                            pending.exchange.trailers(pending.http_status, trailers);
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 //! function, separate from the service that calls it.
 
 use std::fmt::Display;
+use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 use spanstatus_core::{Code, HasCode, Status, grpc};
@@ -9,6 +10,7 @@ use spanstatus_core::{Code, HasCode, Status, grpc};
 /// The header and trailer names of the gRPC status.
 const GRPC_STATUS: &str = "grpc-status";
 const GRPC_MESSAGE: &str = "grpc-message";
+const GRPC_TIMEOUT: &str = "grpc-timeout";
 
 /// The status in a gRPC header or trailer block, if it has `grpc-status`:
 /// strict parsing (`17`, `-1`, `abc` are UNKNOWN with the raw value in the
@@ -60,5 +62,42 @@ pub(crate) fn http_error_type(code: Code) -> &'static str {
         Code::DeadlineExceeded => "timeout",
         Code::Cancelled => "cancelled",
         _ => "_OTHER",
+    }
+}
+
+/// When a gRPC request's `grpc-timeout` runs out.
+#[derive(Debug)]
+pub(crate) struct Deadline {
+    at: Instant,
+    timeout: Duration,
+}
+
+/// The deadline of a gRPC request, from its `grpc-timeout` header. A value
+/// that does not parse sets none: the server rejects it, not this layer.
+pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
+    let value = headers.get(GRPC_TIMEOUT)?;
+    let timeout = grpc::parse_timeout_header(value.as_bytes()).ok()?;
+    Some(Deadline {
+        at: Instant::now().checked_add(timeout)?,
+        timeout,
+    })
+}
+
+impl Deadline {
+    /// CANCELLED once the deadline has passed is DEADLINE_EXCEEDED: tonic
+    /// reports its own expired `grpc-timeout` as CANCELLED, and drops the
+    /// server's handler, where the spec encourages DEADLINE_EXCEEDED.
+    pub(crate) fn judge(&self, status: Status) -> Status {
+        if status.code() != Code::Cancelled || Instant::now() < self.at {
+            return status;
+        }
+        Status::new(
+            Code::DeadlineExceeded,
+            format!(
+                "the deadline of grpc-timeout {:?} passed ({})",
+                self.timeout,
+                status.message()
+            ),
+        )
     }
 }

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use http::{Request, Response};
+use std::sync::Arc;
+
+use http::{HeaderMap, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use spanstatus_core::{Code, HasCode, Status};
 use spanstatus_tracing::{CanonicalStatusExt, Side};
@@ -16,6 +18,7 @@ use tracing::instrument::{Instrument, Instrumented};
 
 use crate::body::StatusBody;
 use crate::classify;
+use crate::hook::{Classify, Hook, Traffic};
 
 /// The protocol a layer reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,38 +43,40 @@ pub(crate) enum Protocol {
 /// let service = HttpStatusLayer::server().layer(service);
 /// # drop(service);
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a layer does nothing until it wraps a service"]
 pub struct HttpStatusLayer {
-    side: Side,
-    own_span: bool,
+    config: Config,
 }
 
 impl HttpStatusLayer {
     /// For a server: a 4xx stays `Unset` in OpenTelemetry.
     pub const fn server() -> Self {
         HttpStatusLayer {
-            side: Side::Server,
-            own_span: false,
+            config: Config::new(Side::Server),
         }
     }
 
     /// For a client: a 4xx is an error in OpenTelemetry.
     pub const fn client() -> Self {
         HttpStatusLayer {
-            side: Side::Client,
-            own_span: false,
+            config: Config::new(Side::Client),
         }
     }
 
     /// When no span is current at `call` (no `TraceLayer` outside), make
     /// one per request: `HTTP request`, INFO, with `otel.kind`,
     /// `otel.name` = the method, `http.request.method` and `url.path`.
-    pub const fn with_own_span(self) -> Self {
-        HttpStatusLayer {
-            own_span: true,
-            ..self
-        }
+    pub fn with_own_span(mut self) -> Self {
+        self.config.own_span = true;
+        self
+    }
+
+    /// Your rules for a response's status where they differ from
+    /// `Code::from_http_status` ([`Classify`]).
+    pub fn classify_with(mut self, classifier: impl Classify) -> Self {
+        self.config.hook = Some(Hook(Arc::new(classifier)));
+        self
     }
 }
 
@@ -81,38 +86,67 @@ impl HttpStatusLayer {
 /// the status is final only when the body is done; a broken peer's reply
 /// (no `grpc-status`, an invalid one, a non-200 page) by gRPC's rules; a
 /// reset stream by its HTTP/2 code; CANCELLED when the call is dropped
-/// before its end. A status set by the handler stays.
-#[derive(Clone, Copy, Debug)]
+/// before its end, DEADLINE_EXCEEDED when that happens after the
+/// request's `grpc-timeout` has passed. A status set by the handler stays.
+///
+/// ```
+/// use spanstatus_tower::GrpcStatusLayer;
+///
+/// let server = GrpcStatusLayer::server();
+/// let client = GrpcStatusLayer::client();
+/// # drop((server, client));
+/// ```
+#[derive(Clone, Debug)]
 #[must_use = "a layer does nothing until it wraps a service"]
 pub struct GrpcStatusLayer {
-    side: Side,
-    own_span: bool,
+    config: Config,
 }
 
 impl GrpcStatusLayer {
     /// For a server: only the six server-error codes are OpenTelemetry errors.
     pub const fn server() -> Self {
         GrpcStatusLayer {
-            side: Side::Server,
-            own_span: false,
+            config: Config::new(Side::Server),
         }
     }
 
     /// For a client: every non-OK code is an OpenTelemetry error.
     pub const fn client() -> Self {
         GrpcStatusLayer {
-            side: Side::Client,
-            own_span: false,
+            config: Config::new(Side::Client),
         }
     }
 
     /// When no span is current at `call`, make one per call: `gRPC call`,
     /// INFO, with `otel.kind`, `otel.name` = the path
     /// (`/package.Service/Method`), `rpc.system = "grpc"` and `url.path`.
-    pub const fn with_own_span(self) -> Self {
-        GrpcStatusLayer {
-            own_span: true,
-            ..self
+    pub fn with_own_span(mut self) -> Self {
+        self.config.own_span = true;
+        self
+    }
+
+    /// Your rules for a call's status where they differ from its
+    /// `grpc-status` ([`Classify`]).
+    pub fn classify_with(mut self, classifier: impl Classify) -> Self {
+        self.config.hook = Some(Hook(Arc::new(classifier)));
+        self
+    }
+}
+
+/// What both layers are configured with.
+#[derive(Clone, Debug)]
+struct Config {
+    side: Side,
+    own_span: bool,
+    hook: Option<Hook>,
+}
+
+impl Config {
+    const fn new(side: Side) -> Config {
+        Config {
+            side,
+            own_span: false,
+            hook: None,
         }
     }
 }
@@ -123,9 +157,8 @@ impl<S> Layer<S> for HttpStatusLayer {
     fn layer(&self, inner: S) -> StatusService<S> {
         StatusService {
             inner,
-            side: self.side,
+            config: self.config.clone(),
             protocol: Protocol::Http,
-            own_span: self.own_span,
         }
     }
 }
@@ -136,9 +169,8 @@ impl<S> Layer<S> for GrpcStatusLayer {
     fn layer(&self, inner: S) -> StatusService<S> {
         StatusService {
             inner,
-            side: self.side,
+            config: self.config.clone(),
             protocol: Protocol::Grpc,
-            own_span: self.own_span,
         }
     }
 }
@@ -148,9 +180,8 @@ impl<S> Layer<S> for GrpcStatusLayer {
 #[derive(Clone, Debug)]
 pub struct StatusService<S> {
     inner: S,
-    side: Side,
+    config: Config,
     protocol: Protocol,
-    own_span: bool,
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for StatusService<S>
@@ -175,19 +206,26 @@ where
         // Our own span, when asked and there is none: the inner service runs
         // in it. A span that is current already is the caller's to enter.
         let mut entered_by_us = Span::none();
-        if self.own_span && span.is_none() {
-            span = own_span(self.protocol, self.side, &request);
+        let side = self.config.side;
+        if self.config.own_span && span.is_none() {
+            span = own_span(self.protocol, side, &request);
             entered_by_us = span.clone();
         }
         let head = request.method() == http::Method::HEAD;
+        let deadline = match self.protocol {
+            Protocol::Grpc => classify::grpc_deadline(request.headers()),
+            Protocol::Http => None,
+        };
         let inner = entered_by_us.in_scope(|| self.inner.call(request));
         ResponseFuture {
             inner: inner.instrument(entered_by_us),
             exchange: Some(Exchange {
                 span,
-                side: self.side,
+                side,
                 protocol: self.protocol,
                 head,
+                deadline,
+                hook: self.config.hook.clone(),
             }),
         }
     }
@@ -230,9 +268,41 @@ pub(crate) struct Exchange {
     pub(crate) protocol: Protocol,
     /// A HEAD request: its response has no body.
     pub(crate) head: bool,
+    /// gRPC: when the request's `grpc-timeout` runs out.
+    deadline: Option<classify::Deadline>,
+    hook: Option<Hook>,
 }
 
 impl Exchange {
+    /// What a response's headers say; `true` while a gRPC status is still
+    /// awaited in the trailers.
+    pub(crate) fn headers(&self, http_status: StatusCode, headers: &HeaderMap) -> bool {
+        let n = http_status.as_u16();
+        match self.protocol {
+            Protocol::Http => {
+                let status = Status::new(Code::from_http_status(n), "");
+                let status = self.classify(http_status, headers, status);
+                self.span.record_http_response(self.side, n, status);
+            }
+            Protocol::Grpc => {
+                let status = match classify::grpc_status(headers) {
+                    // Trailers-Only: the headers carry the status.
+                    Some(status) => status,
+                    None if n != 200 => classify::grpc_without_status(n),
+                    None => return true,
+                };
+                self.grpc(self.classify(http_status, headers, status));
+            }
+        }
+        false
+    }
+
+    /// A gRPC response's trailers: the status at the end of the stream.
+    pub(crate) fn trailers(&self, http_status: StatusCode, trailers: &HeaderMap) {
+        let status = classify::grpc_status(trailers).unwrap_or_else(classify::grpc_missing_status);
+        self.grpc(self.classify(http_status, trailers, status));
+    }
+
     /// A failure with no (more) response: the error's status.
     pub(crate) fn fail(&self, status: Status) {
         match self.protocol {
@@ -240,13 +310,37 @@ impl Exchange {
                 let error_type = classify::http_error_type(status.code());
                 self.span.record_http_failure(self.side, error_type, status);
             }
-            Protocol::Grpc => self.span.record_grpc_status(self.side, status),
+            Protocol::Grpc => self.grpc(status),
         }
     }
 
     /// The exchange was dropped before its end.
     pub(crate) fn cancel(&self, what: &'static str) {
         self.fail(Status::new(Code::Cancelled, what));
+    }
+
+    fn grpc(&self, status: Status) {
+        let status = match &self.deadline {
+            Some(deadline) => deadline.judge(status),
+            None => status,
+        };
+        self.span.record_grpc_status(self.side, status);
+    }
+
+    fn classify(&self, http_status: StatusCode, headers: &HeaderMap, status: Status) -> Status {
+        let Some(hook) = &self.hook else {
+            return status;
+        };
+        let traffic = Traffic {
+            side: self.side,
+            protocol: match self.protocol {
+                Protocol::Http => spanstatus_tracing::Protocol::Http,
+                Protocol::Grpc => spanstatus_tracing::Protocol::Grpc,
+            },
+            http_status,
+            headers,
+        };
+        hook.0.classify(&traffic, status)
     }
 }
 

@@ -47,11 +47,13 @@
 
 mod body;
 mod classify;
+mod hook;
 mod layer;
 
 pub use body::StatusBody;
+pub use hook::{Classify, Traffic};
 pub use layer::{GrpcStatusLayer, HttpStatusLayer, ResponseFuture, StatusService};
-pub use spanstatus_tracing::Side;
+pub use spanstatus_tracing::{Protocol, Side};
 
 // The README's Rust snippets compile and run as doctests.
 #[cfg(doctest)]

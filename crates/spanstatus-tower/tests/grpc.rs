@@ -201,3 +201,85 @@ fn a_call_dropped_by_its_client_is_cancelled_on_both_sides() {
         }
     });
 }
+
+/// Calls `/slow-stream` with `grpc-timeout: 100m` and gives up after 300 ms,
+/// as tonic's deadline does; the outcome of both spans.
+#[test]
+fn a_call_dropped_after_its_grpc_timeout_is_deadline_exceeded() {
+    run(|outcomes| async move {
+        let addr = serve(GrpcStatusLayer::server(), tower::service_fn(handler)).await;
+        for (timeout, name, code) in [
+            ("100m", "expired", Code::DeadlineExceeded),
+            // Dropped well before its deadline: the client cancelled it.
+            ("20S", "early", Code::Cancelled),
+        ] {
+            let client = http2(addr).await;
+            let send = tower::service_fn(move |request| {
+                let mut client = client.clone();
+                async move { client.send_request(request).await.map_err(BoxError::from) }
+            });
+            let mut request = get("/slow-stream", name);
+            request
+                .headers_mut()
+                .insert("grpc-timeout", HeaderValue::from_static(timeout));
+            let span = tracing::info_span!("request", name = format!("client:{name}").as_str());
+            let call = GrpcStatusLayer::client()
+                .layer(send)
+                .oneshot(request)
+                .instrument(span);
+            assert!(
+                tokio::time::timeout(Duration::from_millis(300), call)
+                    .await
+                    .is_err()
+            );
+            for span in [format!("client:{name}"), name.to_owned()] {
+                let status = outcomes.of(&span).await.unwrap().status.unwrap();
+                assert_eq!(status.code(), code, "{span}: {status}");
+                if code == Code::DeadlineExceeded {
+                    assert!(
+                        status
+                            .message()
+                            .starts_with("the deadline of grpc-timeout 100ms passed ("),
+                        "{status}"
+                    );
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn a_classifier_hook_sees_the_trailers() {
+    use spanstatus_tower::Traffic;
+    run(|outcomes| async move {
+        let addr = serve(GrpcStatusLayer::server(), tower::service_fn(handler)).await;
+        let client = http2(addr).await;
+        let send = tower::service_fn(move |request| {
+            let mut client = client.clone();
+            async move { client.send_request(request).await.map_err(BoxError::from) }
+        });
+        // A gateway that reports NOT_FOUND from its backend as FAILED_PRECONDITION.
+        let layer =
+            GrpcStatusLayer::client().classify_with(|traffic: &Traffic<'_>, status: Status| {
+                assert_eq!(traffic.protocol, Protocol::Grpc);
+                assert_eq!(traffic.headers.get("grpc-status").unwrap(), "5");
+                Status::new(
+                    Code::FailedPrecondition,
+                    format!("backend: {}", status.message()),
+                )
+            });
+        let span = tracing::info_span!("request", name = "client:hooked");
+        let response = layer
+            .layer(send)
+            .oneshot(get("/not-found", "hooked"))
+            .instrument(span)
+            .await
+            .unwrap();
+        let _ = response.into_body().collect().await;
+        let status = outcomes.of("client:hooked").await.unwrap().status.unwrap();
+        assert_eq!(
+            status,
+            Status::new(Code::FailedPrecondition, "backend: no user 7")
+        );
+    });
+}

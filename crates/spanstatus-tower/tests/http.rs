@@ -252,3 +252,49 @@ fn with_own_span_makes_a_span_when_there_is_none() {
         assert_eq!(outcome.side, Some(Side::Server));
     });
 }
+
+#[test]
+fn a_classifier_hook_decides_where_its_rules_differ() {
+    use spanstatus_tower::Traffic;
+    run(|outcomes| async move {
+        let addr = server().await;
+        // A client for which a missing key is an answer.
+        let expects_404 = |traffic: &Traffic<'_>, status: Status| {
+            assert_eq!(traffic.side, Side::Client);
+            assert_eq!(traffic.protocol, Protocol::Http);
+            if traffic.http_status == StatusCode::NOT_FOUND {
+                Status::new(Code::Ok, "an expected miss")
+            } else {
+                status
+            }
+        };
+        let layer = HttpStatusLayer::client().classify_with(expects_404);
+        for (path, name) in [("/status/404", "expected"), ("/status/503", "unexpected")] {
+            let response = client_call(layer.clone(), addr, path, name).await.unwrap();
+            let _ = response.into_body().collect().await;
+        }
+        let outcome = outcomes.of("client:expected").await.unwrap();
+        assert_eq!(
+            outcome.status,
+            Some(Status::new(Code::Ok, "an expected miss"))
+        );
+        // The number is kept for `http.response.status_code`.
+        assert_eq!(outcome.http_status, Some(404));
+        let outcome = outcomes.of("client:unexpected").await.unwrap();
+        assert_eq!(outcome.status, Some(Status::new(Code::Unavailable, "")));
+
+        // A handler's own status wins over the hook's.
+        let addr = serve(
+            HttpStatusLayer::server()
+                .classify_with(|_: &Traffic<'_>, _| Status::new(Code::Ok, "hook")),
+            tower::service_fn(handler),
+        )
+        .await;
+        fetch(addr, "/data-loss", "hooked-data-loss").await;
+        let outcome = outcomes.of("hooked-data-loss").await.unwrap();
+        assert_eq!(
+            outcome.status,
+            Some(Status::new(Code::DataLoss, "row checksum"))
+        );
+    });
+}

@@ -84,6 +84,15 @@ pub trait CanonicalStatusExt {
     /// is replaced.
     fn record_http_status(&self, side: Side, status: u16);
 
+    /// Records an HTTP response whose canonical status your own rules
+    /// decide: `status` (OK for a 404 a client expects, say), the side, and
+    /// the response's number, still exported as `http.response.status_code`.
+    /// When `status` has the code [`Code::from_http_status`] gives, the
+    /// exporters apply the HTTP rules as for
+    /// [`record_http_status`](Self::record_http_status); another code follows
+    /// the rules of the span's kind. The same precedence.
+    fn record_http_response(&self, side: Side, http_status: u16, status: impl Into<Status>);
+
     /// Records an HTTP exchange that failed with no (whole) response:
     /// `status` (e.g. DEADLINE_EXCEEDED for a timeout) and `error_type`, a
     /// low-cardinality identifier of the failure for OpenTelemetry's
@@ -130,13 +139,21 @@ impl CanonicalStatusExt for Span {
     }
 
     fn record_http_status(&self, side: Side, status: u16) {
+        self.record_http_response(
+            side,
+            status,
+            Status::new(Code::from_http_status(status), ""),
+        );
+    }
+
+    fn record_http_response(&self, side: Side, http_status: u16, status: impl Into<Status>) {
         slot::record_traffic(
             self,
             Traffic {
                 side,
                 protocol: Protocol::Http,
-                status: Status::new(Code::from_http_status(status), ""),
-                http_status: Some(status),
+                status: status.into(),
+                http_status: Some(http_status),
                 error_type: None,
             },
         );
