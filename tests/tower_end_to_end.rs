@@ -16,31 +16,29 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::trace::v1 as proto;
-use opentelemetry_sdk::trace::BatchConfigBuilder;
 use serde_json::Value;
 use spanstatus::Code;
 use spanstatus::opentelemetry::code_from_proto_span;
 use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer};
 use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::prelude::*;
 
+#[path = "support/ends.rs"]
+mod ends;
 #[path = "support/hyper.rs"]
 mod hyper_support;
 #[path = "support/otlp.rs"]
 mod otlp;
 #[path = "support/relay.rs"]
 mod relay;
+use ends::{Ends, attribute};
 use hyper_support::grpc_handler;
 
 type Body = http_body_util::Full<Bytes>;
@@ -78,7 +76,8 @@ async fn serve() -> std::net::SocketAddr {
     .await
 }
 
-async fn get(addr: std::net::SocketAddr, status: u16, client_layer: bool) {
+/// GET `/status` through `HttpStatusLayer::client()`, in a client span.
+async fn get(addr: std::net::SocketAddr, status: u16) {
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (send, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
@@ -87,135 +86,60 @@ async fn get(addr: std::net::SocketAddr, status: u16, client_layer: bool) {
     let request = Request::get(format!("http://127.0.0.1/{status}"))
         .body(http_body_util::Empty::<Bytes>::new())
         .unwrap();
-    if client_layer {
-        let mut send = Some(send);
-        let send = tower::service_fn(move |request| {
-            let mut send = send.take().expect("one call");
-            async move { send.send_request(request).await }
-        });
-        let span = request_span(&format!("client /{status}"), "client");
-        let response = HttpStatusLayer::client()
-            .layer(send)
-            .oneshot(request)
-            .instrument(span)
-            .await
-            .unwrap();
-        let _ = response.into_body().collect().await;
-    } else {
-        let mut send = send;
-        let response = send.send_request(request).await.unwrap();
-        let _ = response.into_body().collect().await;
-    }
-}
-
-fn attribute<'a>(span: &'a proto::Span, key: &str) -> Vec<&'a Any> {
-    span.attributes
-        .iter()
-        .filter(|kv| kv.key == key)
-        .filter_map(|kv| kv.value.as_ref()?.value.as_ref())
-        .collect()
-}
-
-/// The three ends: rotel forwarding to an in-test receiver, a provider
-/// exporting to rotel, and Relay's Python.
-struct Ends {
-    receiver: otlp::Receiver,
-    _rotel: otlp::Rotel,
-    provider: opentelemetry_sdk::trace::SdkTracerProvider,
-    python: String,
-    _serial: std::sync::MutexGuard<'static, ()>,
-}
-
-impl Ends {
-    /// `None` (after a warning; a failure in CI) when rotel or Relay is missing.
-    fn start() -> Option<Ends> {
-        let (Some(rotel), Some(python)) = (otlp::rotel_binary(), relay::relay_python()) else {
-            return None;
-        };
-        let serial = otlp::serial();
-        let receiver = otlp::Receiver::start();
-        let rotel = otlp::Rotel::start(&rotel, receiver.addr);
-        let batch = BatchConfigBuilder::default().with_scheduled_delay(Duration::from_millis(50));
-        let provider = otlp::exporting_provider(
-            &receiver,
-            otlp::Transport::Grpc,
-            rotel.grpc_port,
-            batch,
-            Duration::from_secs(5),
-        );
-        Some(Ends {
-            receiver,
-            _rotel: rotel,
-            provider,
-            python,
-            _serial: serial,
-        })
-    }
-
-    /// Runs `f` on one thread (the Sentry hub the capture binds is this
-    /// thread's, and the server's tasks run on it too) under the README's
-    /// stack; the captured transactions, normalized by Relay, and the spans
-    /// that reached the receiver once `n` have.
-    fn run<F: std::future::Future<Output = ()>>(
-        &self,
-        n: usize,
-        f: impl FnOnce() -> F,
-    ) -> (Vec<Value>, Vec<proto::Span>) {
-        let dispatch = tracing::Dispatch::new(
-            tracing_subscriber::registry()
-                .with(spanstatus::tracing::layer())
-                // hyper's and h2's own (debug and trace) spans stay out.
-                .with(
-                    spanstatus::opentelemetry::layer(
-                        tracing_opentelemetry::layer().with_tracer(self.provider.tracer("tower")),
-                    )
-                    .with_filter(LevelFilter::INFO),
-                )
-                .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO)),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let events = relay::capture(|| {
-            tracing::dispatcher::with_default(&dispatch, || {
-                runtime.block_on(async {
-                    f().await;
-                    // Let the server's spans close.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                })
-            })
-        });
-        self.provider.force_flush().unwrap();
-        let spans = self.receiver.sink.take_at_least(n, Duration::from_secs(10));
-        (relay::normalize(&self.python, &events), spans)
-    }
+    let mut send = Some(send);
+    let send = tower::service_fn(move |request| {
+        let mut send = send.take().expect("one call");
+        async move { send.send_request(request).await }
+    });
+    let span = request_span(&format!("client /{status}"), "client");
+    let response = HttpStatusLayer::client()
+        .layer(send)
+        .oneshot(request)
+        .instrument(span)
+        .await
+        .unwrap();
+    let _ = response.into_body().collect().await;
 }
 
 #[test]
 fn http_exchanges_at_the_collector_and_through_relay() {
     let Some(ends) = Ends::start() else { return };
-    // (name, kind, HTTP status, OTel status is Error)
-    let expected = [
-        ("server /200", proto::span::SpanKind::Server, 200, false),
-        ("server /404", proto::span::SpanKind::Server, 404, false),
-        ("server /503", proto::span::SpanKind::Server, 503, true),
-        ("server /429", proto::span::SpanKind::Server, 429, false),
-        ("client /429", proto::span::SpanKind::Client, 429, true),
+    // The matrix, each status on both sides.
+    const STATUSES: [u16; 18] = [
+        200, 204, 301, 304, 400, 401, 403, 404, 409, 413, 429, 499, 500, 501, 502, 503, 504, 599,
     ];
+    // (name, kind, HTTP status, OTel status is Error): semconv's HTTP rules,
+    // written out independently of the bridge's.
+    let mut expected = Vec::new();
+    for status in STATUSES {
+        let server_error = status >= 500;
+        let client_error = status >= 400;
+        expected.push((
+            format!("server /{status}"),
+            proto::span::SpanKind::Server,
+            status,
+            server_error,
+        ));
+        expected.push((
+            format!("client /{status}"),
+            proto::span::SpanKind::Client,
+            status,
+            client_error,
+        ));
+    }
     let (normalized, spans) = ends.run(expected.len(), || async {
         let addr = serve().await;
-        for status in [200, 404, 503] {
-            get(addr, status, false).await;
+        for status in STATUSES {
+            get(addr, status).await;
         }
-        get(addr, 429, true).await;
     });
 
     // ---- OpenTelemetry, at the receiver behind rotel ----
     let by_name: BTreeMap<&str, &proto::Span> =
         spans.iter().map(|s| (s.name.as_str(), s)).collect();
     assert_eq!(by_name.len(), expected.len(), "{:?}", by_name.keys());
-    for (name, kind, http, error) in expected {
+    for (name, kind, http, error) in expected.iter().cloned() {
+        let name = name.as_str();
         let span = by_name[name];
         assert_eq!(span.kind, kind as i32, "{name}");
         let status = span.status.as_ref().map_or(0, |s| s.code);
@@ -245,7 +169,8 @@ fn http_exchanges_at_the_collector_and_through_relay() {
     }
 
     // ---- Sentry, through Relay's normalizer ----
-    for (name, _, http, _) in expected {
+    for (name, _, http, _) in expected.iter().cloned() {
+        let name = name.as_str();
         let event = relay::by_name(&normalized, name);
         assert!(event.get("errors").is_none(), "{:#}", event["errors"]);
         let trace = &event["contexts"]["trace"];
@@ -350,7 +275,8 @@ fn grpc_calls_at_the_collector_and_through_relay() {
                     "{name}"
                 );
             } else {
-                assert_ne!(status, proto::status::StatusCode::Error as i32, "{name}");
+                // OK included: instrumentation does not set Ok.
+                assert_eq!(status, proto::status::StatusCode::Unset as i32, "{name}");
                 assert!(attribute(span, "error.type").is_empty(), "{name}");
             }
             assert_eq!(

@@ -201,7 +201,7 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // The span of this call: the one current now, not when the response
-        // future is polled.
+        // future is polled (unless there is none now).
         let mut span = Span::current();
         // Our own span, when asked and there is none: the inner service runs
         // in it. A span that is current already is the caller's to enter.
@@ -384,6 +384,14 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        if let Some(exchange) = this.exchange.as_mut() {
+            // No span at `call`: the span the caller enters around our
+            // future (tonic's `trace_fn` makes it, and enters it only when
+            // polling).
+            if exchange.span.is_none() {
+                exchange.span = Span::current();
+            }
+        }
         let result = ready!(this.inner.poll(cx));
         let exchange = this
             .exchange

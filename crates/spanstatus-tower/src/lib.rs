@@ -28,8 +28,10 @@
 //! | a service error, a body error | the error's code (`HasCode`), `error.type` `timeout` / `cancelled` / `_OTHER` | the error's code (a reset stream: its HTTP/2 code) |
 //! | dropped before the end | CANCELLED, unless the headers already said it failed | CANCELLED |
 //!
-//! Each layer puts the status on the span current at `call`; without one,
-//! `.with_own_span()` makes a span per request.
+//! Each layer puts the status on the span current at `call`. When there is
+//! none, `.with_own_span()` makes a span per request; without it, the layer
+//! takes the span current when its future is first polled (tonic's
+//! `Server::trace_fn` enters its span only then).
 //!
 //! A status the handler set by code (`span.set_canonical_status(..)`) is
 //! never replaced by traffic; the traffic's side and HTTP status are still
