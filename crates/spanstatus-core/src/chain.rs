@@ -54,6 +54,7 @@ impl Code {
     /// | `h2::Error` with a reason | [`grpc::code_from_h2_reason`](crate::grpc::code_from_h2_reason); a GOAWAY with NO_ERROR: UNAVAILABLE | `h2` |
     /// | `h2::Error` from I/O | its `io::Error` | `h2` |
     /// | `reqwest::Error`: `is_timeout()` / `status()` / `is_connect()` | DEADLINE_EXCEEDED / [`Code::from_http_status`] / UNAVAILABLE; else what it wraps | `reqwest` |
+    /// | `axum::Error` (a `HasCode` impl; in a chain, any unknown type) | what it wraps | `axum` |
     ///
     /// An `anyhow::Error` is walked through its `Deref` to `dyn Error`
     /// (`Code::from_error_chain(&*error)`, or its [`HasCode`] impl with the
@@ -200,6 +201,9 @@ code_from_chain! {
     dyn Error + 'static;
     dyn Error + Send + 'static;
     dyn Error + Send + Sync + 'static;
+    /// axum's body error: what it wraps decides.
+    #[cfg(feature = "axum")]
+    axum_core::Error;
 }
 
 /// `Box<dyn Error>` is not itself an `Error`; these let it go where a

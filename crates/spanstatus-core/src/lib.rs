@@ -46,7 +46,7 @@
 //! - `http`: conversions with `http::StatusCode`.
 //! - `tonic`: conversions with `tonic::Code` and `tonic::Status`; the walk
 //!   knows `tonic::Status`, `TimeoutExpired` and `ConnectError`.
-//! - `anyhow`, `tokio`, `tower`, `hyper`, `h2`, `reqwest`: [`HasCode`] for
+//! - `anyhow`, `tokio`, `tower`, `hyper`, `h2`, `axum`, `reqwest`: [`HasCode`] for
 //!   their error types (`anyhow::Error`, `tokio::time::error::Elapsed`,
 //!   `tower::timeout::error::Elapsed` and `load_shed::error::Overloaded`,
 //!   `hyper::Error`, `h2::Error`, `reqwest::Error`), and

@@ -208,7 +208,10 @@ where
         let mut entered_by_us = Span::none();
         let side = self.config.side;
         if self.config.own_span && span.is_none() {
-            span = own_span(self.protocol, side, &request);
+            span = match self.protocol {
+                Protocol::Http => crate::spans::http(side, &request),
+                Protocol::Grpc => crate::spans::grpc(side, &request),
+            };
             entered_by_us = span.clone();
         }
         let head = request.method() == http::Method::HEAD;
@@ -228,35 +231,6 @@ where
                 hook: self.config.hook.clone(),
             }),
         }
-    }
-}
-
-/// The span of [`HttpStatusLayer::with_own_span`] and
-/// [`GrpcStatusLayer::with_own_span`].
-fn own_span<B>(protocol: Protocol, side: Side, request: &Request<B>) -> Span {
-    let kind = match side {
-        Side::Server => "server",
-        Side::Client => "client",
-    };
-    let path = request.uri().path();
-    match protocol {
-        Protocol::Http => {
-            let method = request.method().as_str();
-            tracing::info_span!(
-                "HTTP request",
-                otel.kind = kind,
-                otel.name = method,
-                http.request.method = method,
-                url.path = path
-            )
-        }
-        Protocol::Grpc => tracing::info_span!(
-            "gRPC call",
-            otel.kind = kind,
-            otel.name = path,
-            rpc.system = "grpc",
-            url.path = path
-        ),
     }
 }
 

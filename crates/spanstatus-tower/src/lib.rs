@@ -51,6 +51,7 @@ mod body;
 mod classify;
 mod hook;
 mod layer;
+pub mod spans;
 
 pub use body::StatusBody;
 pub use hook::{Classify, Traffic};

@@ -1,0 +1,129 @@
+//! Spans for exchanges, with what the exporters need declared up front:
+//! `otel.kind` (the kind of a span cannot change once it is entered) and the
+//! field that types the span for the semantic conventions. What
+//! `.with_own_span()` makes, and what tower-http's `TraceLayer` can make:
+//!
+//! ```
+//! # #[cfg(feature = "tower-http")] {
+//! use spanstatus_tower::{HttpStatusLayer, spans};
+//! use tower::ServiceBuilder;
+//! use tower_http::trace::TraceLayer;
+//!
+//! # let handler = tower::service_fn(|_: http::Request<String>| async {
+//! #     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+//! # });
+//! let service = ServiceBuilder::new()
+//!     .layer(
+//!         TraceLayer::new_for_http()
+//!             .make_span_with(spans::HTTP_SERVER)
+//!             // The status layer sets the status: no ERROR event per failure.
+//!             .on_failure(()),
+//!     )
+//!     .layer(HttpStatusLayer::server())
+//!     .service(handler);
+//! # drop(service);
+//! # }
+//! ```
+
+use http::Request;
+use spanstatus_tracing::Side;
+use tracing::Span;
+
+/// Makes the span of an exchange; with the feature `tower-http`, a
+/// `tower_http::trace::MakeSpan` for `TraceLayer::make_span_with`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MakeSpan {
+    side: Side,
+    grpc: bool,
+}
+
+/// A server's span for an HTTP request: `HTTP request`, INFO,
+/// `otel.kind = "server"`, `otel.name` = the method,
+/// `http.request.method`, `url.path`, and for Sentry `sentry.name` (`GET
+/// /path`) and `sentry.op = "http.server"`.
+pub const HTTP_SERVER: MakeSpan = MakeSpan {
+    side: Side::Server,
+    grpc: false,
+};
+
+/// A client's span for an HTTP request: [`HTTP_SERVER`]'s fields with
+/// `otel.kind = "client"` and `sentry.op = "http.client"`.
+pub const HTTP_CLIENT: MakeSpan = MakeSpan {
+    side: Side::Client,
+    grpc: false,
+};
+
+/// A server's span for a gRPC call: `gRPC call`, INFO,
+/// `otel.kind = "server"`, `otel.name` = the path
+/// (`/package.Service/Method`), `rpc.system = "grpc"`, `url.path`, and for
+/// Sentry `sentry.name` (the path) and `sentry.op = "grpc.server"`.
+pub const GRPC_SERVER: MakeSpan = MakeSpan {
+    side: Side::Server,
+    grpc: true,
+};
+
+/// A client's span for a gRPC call: [`GRPC_SERVER`]'s fields with
+/// `otel.kind = "client"` and `sentry.op = "grpc.client"`.
+pub const GRPC_CLIENT: MakeSpan = MakeSpan {
+    side: Side::Client,
+    grpc: true,
+};
+
+impl MakeSpan {
+    /// The span of `request`.
+    pub fn make<B>(&self, request: &Request<B>) -> Span {
+        if self.grpc {
+            grpc(self.side, request)
+        } else {
+            http(self.side, request)
+        }
+    }
+}
+
+#[cfg(feature = "tower-http")]
+impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
+    fn make_span(&mut self, request: &Request<B>) -> Span {
+        self.make(request)
+    }
+}
+
+const fn kind(side: Side) -> &'static str {
+    match side {
+        Side::Server => "server",
+        Side::Client => "client",
+    }
+}
+
+pub(crate) fn http<B>(side: Side, request: &Request<B>) -> Span {
+    let method = request.method().as_str();
+    let path = request.uri().path();
+    tracing::info_span!(
+        "HTTP request",
+        otel.kind = kind(side),
+        otel.name = method,
+        http.request.method = method,
+        url.path = path,
+        // Sentry's transaction: `GET /users/7`, as sentry-tower names it.
+        sentry.name = %format_args!("{method} {path}"),
+        sentry.op = match side {
+            Side::Server => "http.server",
+            Side::Client => "http.client",
+        }
+    )
+}
+
+pub(crate) fn grpc<B>(side: Side, request: &Request<B>) -> Span {
+    let path = request.uri().path();
+    tracing::info_span!(
+        "gRPC call",
+        otel.kind = kind(side),
+        otel.name = path,
+        rpc.system = "grpc",
+        url.path = path,
+        sentry.name = path,
+        sentry.op = match side {
+            Side::Server => "grpc.server",
+            Side::Client => "grpc.client",
+        }
+    )
+}
