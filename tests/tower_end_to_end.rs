@@ -67,7 +67,8 @@ async fn serve() -> std::net::SocketAddr {
     hyper_support::serve(|| {
         let mut service = HttpStatusLayer::server().layer(tower::service_fn(handler));
         tower::service_fn(move |request: Request<hyper::body::Incoming>| {
-            let name = format!("server {}", request.uri().path());
+            let path = request.uri().path_and_query().map_or("", |p| p.as_str());
+            let name = format!("server {path}");
             let span = request_span(&name, "server");
             let future = span.in_scope(|| service.call(request));
             future.instrument(span)
@@ -101,39 +102,37 @@ async fn get(addr: std::net::SocketAddr, status: u16) {
     let _ = response.into_body().collect().await;
 }
 
-#[test]
-fn http_exchanges_at_the_collector_and_through_relay() {
-    let Some(ends) = Ends::start() else { return };
-    // The matrix, each status on both sides.
-    const STATUSES: [u16; 18] = [
-        200, 204, 301, 304, 400, 401, 403, 404, 409, 413, 429, 499, 500, 501, 502, 503, 504, 599,
-    ];
-    // (name, kind, HTTP status, OTel status is Error): semconv's HTTP rules,
-    // written out independently of the bridge's.
-    let mut expected = Vec::new();
-    for status in STATUSES {
-        let server_error = status >= 500;
-        let client_error = status >= 400;
-        expected.push((
-            format!("server /{status}"),
+/// The matrix of HTTP statuses.
+const STATUSES: [u16; 18] = [
+    200, 204, 301, 304, 400, 401, 403, 404, 409, 413, 429, 499, 500, 501, 502, 503, 504, 599,
+];
+
+/// One exchange's two spans: (name, kind, HTTP status, OTel status is
+/// Error), by semconv's HTTP rules written out independently of the
+/// bridge's (server: 5xx; client: 4xx and 5xx).
+fn both_sides(path: &str, status: u16) -> [(String, proto::span::SpanKind, u16, bool); 2] {
+    [
+        (
+            format!("server {path}"),
             proto::span::SpanKind::Server,
             status,
-            server_error,
-        ));
-        expected.push((
-            format!("client /{status}"),
+            status >= 500,
+        ),
+        (
+            format!("client {path}"),
             proto::span::SpanKind::Client,
             status,
-            client_error,
-        ));
-    }
-    let (normalized, spans) = ends.run(expected.len(), || async {
-        let addr = serve().await;
-        for status in STATUSES {
-            get(addr, status).await;
-        }
-    });
+            status >= 400,
+        ),
+    ]
+}
 
+/// Checks each expected span at the collector and through Relay.
+fn check_http(
+    expected: &[(String, proto::span::SpanKind, u16, bool)],
+    spans: &[proto::Span],
+    normalized: &[Value],
+) {
     // ---- OpenTelemetry, at the receiver behind rotel ----
     let by_name: BTreeMap<&str, &proto::Span> =
         spans.iter().map(|s| (s.name.as_str(), s)).collect();
@@ -169,9 +168,10 @@ fn http_exchanges_at_the_collector_and_through_relay() {
     }
 
     // ---- Sentry, through Relay's normalizer ----
+    assert_eq!(normalized.len(), expected.len());
     for (name, _, http, _) in expected.iter().cloned() {
         let name = name.as_str();
-        let event = relay::by_name(&normalized, name);
+        let event = relay::by_name(normalized, name);
         assert!(event.get("errors").is_none(), "{:#}", event["errors"]);
         let trace = &event["contexts"]["trace"];
         let code = Code::from_http_status(http);
@@ -184,6 +184,73 @@ fn http_exchanges_at_the_collector_and_through_relay() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn http_exchanges_at_the_collector_and_through_relay() {
+    let Some(ends) = Ends::start() else { return };
+    let expected: Vec<_> = STATUSES
+        .iter()
+        .flat_map(|&status| both_sides(&format!("/{status}"), status))
+        .collect();
+    let (normalized, spans) = ends.run(expected.len(), || async {
+        let addr = serve().await;
+        for status in STATUSES {
+            get(addr, status).await;
+        }
+    });
+    check_http(&expected, &spans, &normalized);
+}
+
+#[test]
+fn a_thousand_concurrent_exchanges_each_with_its_own_status() {
+    let Some(ends) = Ends::start() else { return };
+    const N: usize = 1000;
+    const CONNECTIONS: usize = 10;
+    let path = |i: usize| format!("/{}?i={i}", STATUSES[i % STATUSES.len()]);
+    let expected: Vec<_> = (0..N)
+        .flat_map(|i| both_sides(&path(i), STATUSES[i % STATUSES.len()]))
+        .collect();
+    let (normalized, spans) = ends.run(expected.len(), || async move {
+        let addr = serve().await;
+        // HTTP/2: 100 concurrent streams on each of 10 connections.
+        let mut connections = Vec::new();
+        for _ in 0..CONNECTIONS {
+            let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let (send, connection) =
+                hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+                    .await
+                    .unwrap();
+            tokio::spawn(connection);
+            connections.push(send);
+        }
+        let mut calls = tokio::task::JoinSet::new();
+        for i in 0..N {
+            let send = connections[i % CONNECTIONS].clone();
+            let path = path(i);
+            calls.spawn(async move {
+                let send = tower::service_fn(move |request| {
+                    let mut send = send.clone();
+                    async move { send.send_request(request).await }
+                });
+                let request = Request::get(format!("http://127.0.0.1{path}"))
+                    .body(http_body_util::Empty::<Bytes>::new())
+                    .unwrap();
+                let span = request_span(&format!("client {path}"), "client");
+                let response = HttpStatusLayer::client()
+                    .layer(send)
+                    .oneshot(request)
+                    .instrument(span)
+                    .await
+                    .unwrap();
+                let _ = response.into_body().collect().await;
+            });
+        }
+        while let Some(call) = calls.join_next().await {
+            call.unwrap();
+        }
+    });
+    check_http(&expected, &spans, &normalized);
 }
 
 // ---------------------------------------------------------------------------

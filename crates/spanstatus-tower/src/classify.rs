@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 use spanstatus_core::{Code, HasCode, Status, grpc};
+use spanstatus_tracing::Side;
 
 /// The header and trailer names of the gRPC status.
 const GRPC_STATUS: &str = "grpc-status";
@@ -27,6 +28,22 @@ pub(crate) fn grpc_status(headers: &HeaderMap) -> Option<Status> {
         }
         Err(invalid) => invalid.to_status(),
     })
+}
+
+/// The status of an HTTP response's status code: `Code::from_http_status`,
+/// except 408 Request Timeout, DEADLINE_EXCEEDED: what tower-http's
+/// `TimeoutLayer` answers when a handler runs out of time.
+pub(crate) fn http_status(status: u16) -> Status {
+    match status {
+        408 => Status::new(Code::DeadlineExceeded, ""),
+        _ => Status::new(Code::from_http_status(status), ""),
+    }
+}
+
+/// A server's 408 that stayed DEADLINE_EXCEEDED: a timeout, recorded as
+/// a failure (`error.type = "timeout"`), not as a 4xx that stays `Unset`.
+pub(crate) fn is_server_timeout(side: Side, http_status: u16, status: &Status) -> bool {
+    side == Side::Server && http_status == 408 && status.code() == Code::DeadlineExceeded
 }
 
 /// A gRPC response whose headers are not 200 and carry no `grpc-status`

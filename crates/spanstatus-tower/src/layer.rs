@@ -254,9 +254,16 @@ impl Exchange {
         let n = http_status.as_u16();
         match self.protocol {
             Protocol::Http => {
-                let status = Status::new(Code::from_http_status(n), "");
-                let status = self.classify(http_status, headers, status);
-                self.span.record_http_response(self.side, n, status);
+                let status = self.classify(http_status, headers, classify::http_status(n));
+                if classify::is_server_timeout(self.side, n, &status) {
+                    // tower-http's `TimeoutLayer` answers 408 for a handler
+                    // that ran out of time: the server's failure, not a 4xx
+                    // of the client's. The number stays recorded.
+                    self.span.record_http_response(self.side, n, status.clone());
+                    self.span.record_http_failure(self.side, "timeout", status);
+                } else {
+                    self.span.record_http_response(self.side, n, status);
+                }
             }
             Protocol::Grpc => {
                 let status = match classify::grpc_status(headers) {

@@ -23,7 +23,7 @@
 //!
 //! | | HTTP | gRPC |
 //! |---|---|---|
-//! | response headers | `record_http_status(side, status)`: `Code::from_http_status` | `grpc-status` in the headers (Trailers-Only); a non-200 without it: gRPC's HTTP table (`grpc::code_from_http_response`) |
+//! | response headers | `Code::from_http_status`, except 408: DEADLINE_EXCEEDED (on a server, a failure with `error.type` `timeout`: tower-http's timeout) | `grpc-status` in the headers (Trailers-Only); a non-200 without it: gRPC's HTTP table (`grpc::code_from_http_response`) |
 //! | end of the body | — | `grpc-status` and `grpc-message` in the trailers; none: INTERNAL |
 //! | a service error, a body error | the error's code (`HasCode`), `error.type` `timeout` / `cancelled` / `_OTHER` | the error's code (a reset stream: its HTTP/2 code) |
 //! | dropped before the end | CANCELLED, unless the headers already said it failed | CANCELLED |

@@ -283,3 +283,71 @@ fn a_classifier_hook_sees_the_trailers() {
         );
     });
 }
+
+/// A raw HTTP/2 peer: answers every stream with gRPC headers and one
+/// message, then resets the stream with `reason`.
+async fn resetting_peer(reason: h2::Reason) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        let Ok(mut connection) = h2::server::handshake(stream).await else {
+            return;
+        };
+        while let Some(Ok((_request, mut respond))) = connection.accept().await {
+            let response = Response::builder()
+                .status(200)
+                .header("content-type", "application/grpc")
+                .body(())
+                .unwrap();
+            let mut send = respond.send_response(response, false).unwrap();
+            send.send_data(Bytes::from_static(b"\0\0\0\0\x01m"), false)
+                .unwrap();
+            // Mid-stream: after the client has the headers and the message.
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                send.send_reset(reason);
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_stream_reset_mid_stream_takes_the_code_of_its_reason() {
+    run(|outcomes| async move {
+        for (reason, code) in [
+            (h2::Reason::ENHANCE_YOUR_CALM, Code::ResourceExhausted),
+            (h2::Reason::REFUSED_STREAM, Code::Unavailable),
+            (h2::Reason::CANCEL, Code::Cancelled),
+            (h2::Reason::INTERNAL_ERROR, Code::Internal),
+        ] {
+            let addr = resetting_peer(reason).await;
+            let client = http2(addr).await;
+            let send = tower::service_fn(move |request| {
+                let mut client = client.clone();
+                async move { client.send_request(request).await.map_err(BoxError::from) }
+            });
+            let name = format!("client:reset {reason:?}");
+            let span = tracing::info_span!("request", name = name.as_str());
+            let response = GrpcStatusLayer::client()
+                .layer(send)
+                .oneshot(get("/", "-"))
+                .instrument(span)
+                .await
+                .unwrap();
+            // The headers and the first message arrive; then the reset.
+            let error = response.into_body().collect().await.unwrap_err();
+            assert_eq!(
+                spanstatus_core::Code::from_error_chain(&error),
+                code,
+                "{error}"
+            );
+            let outcome = outcomes.of(&name).await.unwrap();
+            assert_eq!(outcome.status.unwrap().code(), code, "{name}");
+            assert_eq!(outcome.protocol, Some(Protocol::Grpc));
+        }
+    });
+}

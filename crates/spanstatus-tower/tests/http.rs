@@ -298,3 +298,36 @@ fn a_classifier_hook_decides_where_its_rules_differ() {
         );
     });
 }
+
+#[test]
+fn tower_https_timeout_inside_the_layer_is_a_server_timeout() {
+    run(|outcomes| async move {
+        // tower-http's TimeoutLayer answers 408 when the handler runs out of
+        // time: DEADLINE_EXCEEDED, a failure with `error.type = "timeout"`.
+        let layer = ServiceBuilder::new()
+            .layer(HttpStatusLayer::server())
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(100),
+            ));
+        let addr = serve(layer, tower::service_fn(handler)).await;
+        assert_eq!(fetch(addr, "/slow", "server-timeout").await, 408);
+        let outcome = outcomes.of("server-timeout").await.unwrap();
+        assert_eq!(
+            outcome.status,
+            Some(Status::new(Code::DeadlineExceeded, ""))
+        );
+        assert_eq!(outcome.error_type.as_deref(), Some("timeout"));
+        assert_eq!(outcome.http_status, Some(408));
+
+        // The client that gets the 408: DEADLINE_EXCEEDED from the number.
+        let response = client_call(HttpStatusLayer::client(), addr, "/slow", "client-408")
+            .await
+            .unwrap();
+        let _ = response.into_body().collect().await;
+        let outcome = outcomes.of("client:client-408").await.unwrap();
+        assert_eq!(outcome.status.unwrap().code(), Code::DeadlineExceeded);
+        assert_eq!(outcome.error_type, None);
+        assert_eq!(outcome.http_status, Some(408));
+    });
+}
