@@ -11,6 +11,7 @@ use tracing_core::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
+use crate::keys;
 use crate::record::{Fields, kind_name};
 use crate::span_type::{SpanType, export};
 use crate::{OkMapping, Policy};
@@ -259,7 +260,7 @@ impl<L> StatusLayer<L> {
         if !spanstatus_tracing::__private::any_outcome_recorded() {
             return;
         }
-        let (mut outcome, span_type, declared) = {
+        let (mut outcome, span_type, declared, declares_http_status) = {
             let Some(span) = ctx.span(id) else {
                 return;
             };
@@ -276,7 +277,9 @@ impl<L> StatusLayer<L> {
                 None
             };
             let span_type = SpanType::of(fields.iter().map(|f| f.name()), outcome.protocol);
-            (outcome, span_type, declared)
+            // A span that declares the field records it itself (OtelAxumLayer's).
+            let declares_http_status = fields.field(keys::HTTP_RESPONSE_STATUS_CODE).is_some();
+            (outcome, span_type, declared, declares_http_status)
         };
         // The kind the policy follows: declared, else the recorded side.
         let side_kind = outcome.side.map(|side| match side {
@@ -305,6 +308,9 @@ impl<L> StatusLayer<L> {
             self.settings.code_on_every_span,
         );
         let mut fields = Fields::of(&export);
+        if declares_http_status {
+            fields.http_status = None;
+        }
         if declared.is_none() {
             fields.kind = side_kind.as_ref().map(kind_name);
         }

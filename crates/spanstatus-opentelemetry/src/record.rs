@@ -69,7 +69,7 @@ pub(crate) struct Fields<'a> {
     description: Option<&'a str>,
     rpc_code: Option<&'static str>,
     error_type: Option<&'a str>,
-    http_status: Option<i64>,
+    pub(crate) http_status: Option<i64>,
     grpc_code: Option<i64>,
 }
 

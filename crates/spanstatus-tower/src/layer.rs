@@ -229,6 +229,8 @@ where
                 head,
                 deadline,
                 hook: self.config.hook.clone(),
+                #[cfg(feature = "sentry")]
+                sentry: None,
             }),
         }
     }
@@ -245,6 +247,10 @@ pub(crate) struct Exchange {
     /// gRPC: when the request's `grpc-timeout` runs out.
     deadline: Option<classify::Deadline>,
     hook: Option<Hook>,
+    /// The Sentry span current when the future is first polled: sentry-tower
+    /// starts its transaction then, after `call`. `None` until looked up.
+    #[cfg(feature = "sentry")]
+    sentry: Option<Option<sentry_core::TransactionOrSpan>>,
 }
 
 impl Exchange {
@@ -255,6 +261,7 @@ impl Exchange {
         match self.protocol {
             Protocol::Http => {
                 let status = self.classify(http_status, headers, classify::http_status(n));
+                self.mirror_to_sentry(&status);
                 if classify::is_server_timeout(self.side, n, &status) {
                     // tower-http's `TimeoutLayer` answers 408 for a handler
                     // that ran out of time: the server's failure, not a 4xx
@@ -289,6 +296,7 @@ impl Exchange {
         match self.protocol {
             Protocol::Http => {
                 let error_type = classify::http_error_type(status.code());
+                self.mirror_to_sentry(&status);
                 self.span.record_http_failure(self.side, error_type, status);
             }
             Protocol::Grpc => self.grpc(status),
@@ -305,8 +313,29 @@ impl Exchange {
             Some(deadline) => deadline.judge(status),
             None => status,
         };
+        self.mirror_to_sentry(&status);
         self.span.record_grpc_status(self.side, status);
     }
+
+    /// The span's status (a handler's own, if it set one) on the Sentry span
+    /// current at the first poll too. sentry-tower's transaction sets its own status
+    /// only when none is set, and finishes at the response's headers: a
+    /// status from the trailers comes too late for it.
+    #[cfg(feature = "sentry")]
+    fn mirror_to_sentry(&self, recorded: &Status) {
+        use spanstatus_sentry::CanonicalStatusExt as _;
+        let Some(Some(target)) = &self.sentry else {
+            return;
+        };
+        let status = match self.span.canonical_outcome() {
+            Some(outcome) if outcome.set_by_code => outcome.status,
+            _ => None,
+        };
+        target.record_canonical_status(status.unwrap_or_else(|| recorded.clone()));
+    }
+
+    #[cfg(not(feature = "sentry"))]
+    fn mirror_to_sentry(&self, _: &Status) {}
 
     fn classify(&self, http_status: StatusCode, headers: &HeaderMap, status: Status) -> Status {
         let Some(hook) = &self.hook else {
@@ -371,6 +400,10 @@ where
             // polling).
             if exchange.span.is_none() {
                 exchange.span = Span::current();
+            }
+            #[cfg(feature = "sentry")]
+            if exchange.sentry.is_none() {
+                exchange.sentry = Some(sentry_core::configure_scope(|scope| scope.get_span()));
             }
         }
         let result = ready!(this.inner.poll(cx));
