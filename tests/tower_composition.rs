@@ -14,11 +14,10 @@
     feature = "tonic"
 ))]
 
-use std::convert::Infallible;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::Request;
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
@@ -38,15 +37,7 @@ mod otlp;
 #[path = "support/relay.rs"]
 mod relay;
 
-type Body = http_body_util::Full<Bytes>;
-
-/// `/N` answers with status N.
-async fn handler(request: Request<hyper::body::Incoming>) -> Result<Response<Body>, Infallible> {
-    let status: u16 = request.uri().path()[1..].parse().unwrap();
-    let mut response = Response::new(Body::new(Bytes::from_static(b"hello")));
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-    Ok(response)
-}
+use hyper_support::{http1, status_handler as handler};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -159,17 +150,6 @@ fn sentry_towers_transaction_of_a_tonic_call_gets_its_grpc_status() {
     assert_eq!(trace["status"], "not_found");
     assert_eq!(trace["data"]["sentry.status.code"], "NOT_FOUND");
     assert_eq!(trace["data"]["sentry.status.message"], "no kiwi");
-}
-
-async fn http1(
-    addr: std::net::SocketAddr,
-) -> hyper::client::conn::http1::SendRequest<http_body_util::Empty<Bytes>> {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (send, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    send
 }
 
 #[test]

@@ -15,10 +15,9 @@
 ))]
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::Request;
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
@@ -39,17 +38,7 @@ mod otlp;
 #[path = "support/relay.rs"]
 mod relay;
 use ends::{Ends, attribute};
-use hyper_support::grpc_handler;
-
-type Body = http_body_util::Full<Bytes>;
-
-/// `/N` answers with status N.
-async fn handler(request: Request<hyper::body::Incoming>) -> Result<Response<Body>, Infallible> {
-    let status: u16 = request.uri().path()[1..].parse().unwrap();
-    let mut response = Response::new(Body::new(Bytes::from_static(b"hello")));
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-    Ok(response)
-}
+use hyper_support::{grpc_handler, status_handler as handler};
 
 /// The span tower-http's `TraceLayer` would make, with the kind declared
 /// (its `make_span_with`) and a name for each request.

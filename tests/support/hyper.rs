@@ -78,3 +78,25 @@ where
     });
     addr
 }
+
+/// `/N` answers with status N and a short body.
+pub async fn status_handler(
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<http_body_util::Full<Bytes>>, Infallible> {
+    let status: u16 = request.uri().path()[1..].parse().unwrap();
+    let mut response = Response::new(http_body_util::Full::new(Bytes::from_static(b"hello")));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+    Ok(response)
+}
+
+/// An HTTP/1 connection to `addr`, driven on the current runtime.
+pub async fn http1(
+    addr: SocketAddr,
+) -> hyper::client::conn::http1::SendRequest<http_body_util::Empty<Bytes>> {
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (send, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    send
+}

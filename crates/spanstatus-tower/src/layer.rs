@@ -27,110 +27,114 @@ pub(crate) enum Protocol {
     Grpc,
 }
 
-/// Sets the canonical status of each HTTP exchange on the span current when
-/// the request enters the layer: the code of the response's status
-/// (`Code::from_http_status`), a failure of the body after the headers, a
-/// service error, or CANCELLED when the exchange is dropped before its end.
-/// A status set by the handler stays.
-///
-/// ```
-/// use spanstatus_tower::HttpStatusLayer;
-/// use tower_layer::Layer;
-///
-/// # let service = tower::service_fn(|_: http::Request<()>| async {
-/// #     Ok::<_, std::convert::Infallible>(http::Response::new(http_body_util::Empty::<bytes::Bytes>::new()))
-/// # });
-/// let service = HttpStatusLayer::server().layer(service);
-/// # drop(service);
-/// ```
-#[derive(Clone, Debug)]
-#[must_use = "a layer does nothing until it wraps a service"]
-pub struct HttpStatusLayer {
-    config: Config,
+/// Writes a layer once: its type, its constructors and builder methods, and
+/// its `Layer` impl; only the docs and the protocol differ.
+macro_rules! status_layer {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $protocol:expr,
+        server: $server:literal, client: $client:literal, own_span: $own_span:literal,
+        classify: $classify:literal $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        #[must_use = "a layer does nothing until it wraps a service"]
+        pub struct $name {
+            config: Config,
+        }
+
+        impl $name {
+            #[doc = $server]
+            pub const fn server() -> Self {
+                $name {
+                    config: Config::new(Side::Server),
+                }
+            }
+
+            #[doc = $client]
+            pub const fn client() -> Self {
+                $name {
+                    config: Config::new(Side::Client),
+                }
+            }
+
+            #[doc = $own_span]
+            pub fn with_own_span(mut self) -> Self {
+                self.config.own_span = true;
+                self
+            }
+
+            #[doc = $classify]
+            pub fn classify_with(mut self, classifier: impl Classify) -> Self {
+                self.config.hook = Some(Hook(Arc::new(classifier)));
+                self
+            }
+        }
+
+        impl<S> Layer<S> for $name {
+            type Service = StatusService<S>;
+
+            fn layer(&self, inner: S) -> StatusService<S> {
+                StatusService {
+                    inner,
+                    config: self.config.clone(),
+                    protocol: $protocol,
+                }
+            }
+        }
+    };
 }
 
-impl HttpStatusLayer {
-    /// For a server: a 4xx stays `Unset` in OpenTelemetry.
-    pub const fn server() -> Self {
-        HttpStatusLayer {
-            config: Config::new(Side::Server),
-        }
-    }
-
-    /// For a client: a 4xx is an error in OpenTelemetry.
-    pub const fn client() -> Self {
-        HttpStatusLayer {
-            config: Config::new(Side::Client),
-        }
-    }
-
-    /// When no span is current at `call` (no `TraceLayer` outside), make
-    /// one per request: `HTTP request`, INFO, with `otel.kind`,
-    /// `otel.name` = the method, `http.request.method` and `url.path`.
-    pub fn with_own_span(mut self) -> Self {
-        self.config.own_span = true;
-        self
-    }
-
-    /// Your rules for a response's status where they differ from
-    /// `Code::from_http_status` ([`Classify`]).
-    pub fn classify_with(mut self, classifier: impl Classify) -> Self {
-        self.config.hook = Some(Hook(Arc::new(classifier)));
-        self
-    }
+status_layer! {
+    /// Sets the canonical status of each HTTP exchange on the span current when
+    /// the request enters the layer: the code of the response's status
+    /// (`Code::from_http_status`), a failure of the body after the headers, a
+    /// service error, or CANCELLED when the exchange is dropped before its end.
+    /// A status set by the handler stays.
+    ///
+    /// ```
+    /// use spanstatus_tower::HttpStatusLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// # let service = tower::service_fn(|_: http::Request<()>| async {
+    /// #     Ok::<_, std::convert::Infallible>(http::Response::new(http_body_util::Empty::<bytes::Bytes>::new()))
+    /// # });
+    /// let service = HttpStatusLayer::server().layer(service);
+    /// # drop(service);
+    /// ```
+    HttpStatusLayer, Protocol::Http,
+    server: "For a server: a 4xx stays `Unset` in OpenTelemetry.",
+    client: "For a client: a 4xx is an error in OpenTelemetry.",
+    own_span: "When no span is current at `call` (no `TraceLayer` outside), make one per \
+        request: [`spans::HTTP_SERVER`](crate::spans::HTTP_SERVER)'s or `HTTP_CLIENT`'s.",
+    classify: "Your rules for a response's status where they differ from \
+        `Code::from_http_status` ([`Classify`]).",
 }
 
-/// Sets the canonical status of each gRPC call on the span current when the
-/// request enters the layer: `grpc-status` and `grpc-message` from the
-/// headers (Trailers-Only) or from the trailers at the end of the body, so
-/// the status is final only when the body is done; a broken peer's reply
-/// (no `grpc-status`, an invalid one, a non-200 page) by gRPC's rules; a
-/// reset stream by its HTTP/2 code; CANCELLED when the call is dropped
-/// before its end, DEADLINE_EXCEEDED when that happens after the
-/// request's `grpc-timeout` has passed. A status set by the handler stays.
-///
-/// ```
-/// use spanstatus_tower::GrpcStatusLayer;
-///
-/// let server = GrpcStatusLayer::server();
-/// let client = GrpcStatusLayer::client();
-/// # drop((server, client));
-/// ```
-#[derive(Clone, Debug)]
-#[must_use = "a layer does nothing until it wraps a service"]
-pub struct GrpcStatusLayer {
-    config: Config,
-}
-
-impl GrpcStatusLayer {
-    /// For a server: only the six server-error codes are OpenTelemetry errors.
-    pub const fn server() -> Self {
-        GrpcStatusLayer {
-            config: Config::new(Side::Server),
-        }
-    }
-
-    /// For a client: every non-OK code is an OpenTelemetry error.
-    pub const fn client() -> Self {
-        GrpcStatusLayer {
-            config: Config::new(Side::Client),
-        }
-    }
-
-    /// When no span is current at `call`, make one per call: `gRPC call`,
-    /// INFO, with `otel.kind`, `otel.name` = the path
-    /// (`/package.Service/Method`), `rpc.system = "grpc"` and `url.path`.
-    pub fn with_own_span(mut self) -> Self {
-        self.config.own_span = true;
-        self
-    }
-
-    /// Your rules for a call's status where they differ from its
-    /// `grpc-status` ([`Classify`]).
-    pub fn classify_with(mut self, classifier: impl Classify) -> Self {
-        self.config.hook = Some(Hook(Arc::new(classifier)));
-        self
-    }
+status_layer! {
+    /// Sets the canonical status of each gRPC call on the span current when the
+    /// request enters the layer: `grpc-status` and `grpc-message` from the
+    /// headers (Trailers-Only) or from the trailers at the end of the body, so
+    /// the status is final only when the body is done; a broken peer's reply
+    /// (no `grpc-status`, an invalid one, a non-200 page) by gRPC's rules; a
+    /// reset stream by its HTTP/2 code; CANCELLED when the call is dropped
+    /// before its end, DEADLINE_EXCEEDED when that happens after the
+    /// request's `grpc-timeout` has passed. A status set by the handler stays.
+    ///
+    /// ```
+    /// use spanstatus_tower::GrpcStatusLayer;
+    ///
+    /// let server = GrpcStatusLayer::server();
+    /// let client = GrpcStatusLayer::client();
+    /// # drop((server, client));
+    /// ```
+    GrpcStatusLayer, Protocol::Grpc,
+    server: "For a server: only the six server-error codes are OpenTelemetry errors.",
+    client: "For a client: every non-OK code is an OpenTelemetry error.",
+    own_span: "When no span is current at `call`, make one per call: \
+        [`spans::GRPC_SERVER`](crate::spans::GRPC_SERVER)'s or `GRPC_CLIENT`'s.",
+    classify: "Your rules for a call's status where they differ from its `grpc-status` \
+        ([`Classify`]).",
 }
 
 /// What both layers are configured with.
@@ -147,30 +151,6 @@ impl Config {
             side,
             own_span: false,
             hook: None,
-        }
-    }
-}
-
-impl<S> Layer<S> for HttpStatusLayer {
-    type Service = StatusService<S>;
-
-    fn layer(&self, inner: S) -> StatusService<S> {
-        StatusService {
-            inner,
-            config: self.config.clone(),
-            protocol: Protocol::Http,
-        }
-    }
-}
-
-impl<S> Layer<S> for GrpcStatusLayer {
-    type Service = StatusService<S>;
-
-    fn layer(&self, inner: S) -> StatusService<S> {
-        StatusService {
-            inner,
-            config: self.config.clone(),
-            protocol: Protocol::Grpc,
         }
     }
 }
