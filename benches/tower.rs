@@ -335,6 +335,26 @@ fn ratios() {
 criterion_group!(benches, bench);
 
 fn main() {
+    // `SPANSTATUS_TOWER_PROFILE=alone|ours`: only HTTP requests of that side
+    // for a few seconds, for `perf record`.
+    if let Ok(side) = std::env::var("SPANSTATUS_TOWER_PROFILE") {
+        let runtime = runtime();
+        let provider = provider();
+        let mut pair = pairs(&runtime, &provider).remove(0);
+        let variant = match side.as_str() {
+            "alone" => &mut pair.alone,
+            "ours" => &mut pair.ours,
+            other => panic!("SPANSTATUS_TOWER_PROFILE={other:?}: expected alone or ours"),
+        };
+        let requests: usize = std::env::var("SPANSTATUS_TOWER_REQUESTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(150_000);
+        for _ in 0..requests {
+            variant.request(&runtime);
+        }
+        return;
+    }
     benches();
     criterion::Criterion::default()
         .configure_from_args()

@@ -14,7 +14,6 @@ use spanstatus_tracing::{CanonicalStatusExt, Side};
 use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Span;
-use tracing::instrument::{Instrument, Instrumented};
 
 use crate::body::StatusBody;
 use crate::classify;
@@ -185,23 +184,27 @@ where
         let mut span = Span::current();
         // Our own span, when asked and there is none: the inner service runs
         // in it. A span that is current already is the caller's to enter.
-        let mut entered_by_us = Span::none();
         let side = self.config.side;
-        if self.config.own_span && span.is_none() {
+        let own_span = self.config.own_span && span.is_none();
+        if own_span {
             span = match self.protocol {
                 Protocol::Http => crate::spans::http(side, &request),
                 Protocol::Grpc => crate::spans::grpc(side, &request),
             };
-            entered_by_us = span.clone();
         }
         let head = request.method() == http::Method::HEAD;
         let deadline = match self.protocol {
             Protocol::Grpc => classify::grpc_deadline(request.headers()),
             Protocol::Http => None,
         };
-        let inner = entered_by_us.in_scope(|| self.inner.call(request));
+        let inner = if own_span {
+            span.in_scope(|| self.inner.call(request))
+        } else {
+            self.inner.call(request)
+        };
         ResponseFuture {
-            inner: inner.instrument(entered_by_us),
+            inner,
+            own_span,
             exchange: Some(Exchange {
                 span,
                 side,
@@ -338,7 +341,9 @@ pin_project! {
     /// The response future of [`StatusService`].
     pub struct ResponseFuture<F> {
         #[pin]
-        inner: Instrumented<F>,
+        inner: F,
+        // Enter the exchange's span around each poll: it is ours.
+        own_span: bool,
         exchange: Option<Exchange>,
     }
 
@@ -386,7 +391,13 @@ where
                 exchange.sentry = Some(sentry_core::configure_scope(|scope| scope.get_span()));
             }
         }
-        let result = ready!(this.inner.poll(cx));
+        let result = {
+            let _entered = match this.exchange.as_ref() {
+                Some(exchange) if *this.own_span => Some(exchange.span.enter()),
+                _ => None,
+            };
+            ready!(this.inner.poll(cx))
+        };
         let exchange = this
             .exchange
             .take()
