@@ -100,3 +100,20 @@ pub async fn http1(
     tokio::spawn(connection);
     send
 }
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A body of these frames, in order; an `Err` fails it there.
+pub struct Frames(pub std::collections::VecDeque<Result<http_body::Frame<Bytes>, BoxError>>);
+
+impl http_body::Body for Frames {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        std::task::Poll::Ready(self.0.pop_front())
+    }
+}

@@ -50,7 +50,7 @@ impl Code {
     /// | `tokio::time::error::Elapsed` | DEADLINE_EXCEEDED | `tokio` |
     /// | `tower::timeout::error::Elapsed` | DEADLINE_EXCEEDED | `tower` |
     /// | `tower::load_shed::error::Overloaded` | RESOURCE_EXHAUSTED | `tower` |
-    /// | `hyper::Error`: `is_timeout()` / `is_canceled()` / `is_incomplete_message()` | DEADLINE_EXCEEDED / CANCELLED / UNAVAILABLE; else what it wraps | `hyper` |
+    /// | `hyper::Error`: `is_timeout()` / `is_canceled()` / `is_incomplete_message()` or a body cut short (`UnexpectedEof`) | DEADLINE_EXCEEDED / CANCELLED / UNAVAILABLE; else what it wraps | `hyper` |
     /// | `h2::Error` with a reason | [`grpc::code_from_h2_reason`](crate::grpc::code_from_h2_reason); a GOAWAY with NO_ERROR: UNAVAILABLE | `h2` |
     /// | `h2::Error` from I/O | its `io::Error` | `h2` |
     /// | `reqwest::Error`: `is_timeout()` / `status()` / `is_connect()` | DEADLINE_EXCEEDED / [`Code::from_http_status`] / UNAVAILABLE; else what it wraps | `reqwest` |
@@ -279,7 +279,7 @@ fn hyper_code(error: &hyper::Error) -> Option<Code> {
         Some(Code::DeadlineExceeded)
     } else if error.is_canceled() {
         Some(Code::Cancelled)
-    } else if error.is_incomplete_message() {
+    } else if error.is_incomplete_message() || ends_early(error) {
         // The connection closed mid-message: gRPC's statuscodes.md gives
         // UNAVAILABLE when "the connection breaks" after data was sent.
         Some(Code::Unavailable)
@@ -288,10 +288,22 @@ fn hyper_code(error: &hyper::Error) -> Option<Code> {
     }
 }
 
+/// A body cut short by its connection: hyper reports it as an `io::Error`
+/// of kind `UnexpectedEof` under its own error, which on its own would read
+/// as OUT_OF_RANGE (reading past the end of a file).
+#[cfg(feature = "hyper")]
+fn ends_early(error: &hyper::Error) -> bool {
+    error
+        .source()
+        .and_then(|source| source.downcast_ref::<io::Error>())
+        .is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof)
+}
+
 #[cfg(feature = "hyper")]
 code_from_chain! {
     /// `is_timeout()`: DEADLINE_EXCEEDED; `is_canceled()`: CANCELLED;
-    /// `is_incomplete_message()`: UNAVAILABLE; otherwise what it wraps.
+    /// `is_incomplete_message()`, or a body cut short (`UnexpectedEof`):
+    /// UNAVAILABLE; otherwise what it wraps.
     hyper::Error;
 }
 

@@ -125,8 +125,20 @@ pub(crate) fn export(
         // Read from traffic, OK is instrumentation's to report, and
         // instrumentation does not set Ok (semconv, "recording errors").
         _ if !outcome.set_by_code && code.is_ok() => OtelStatus::Unset,
-        // semconv 1.41: a client whose caller cancelled on purpose stays Unset.
-        _ if span_type == SpanType::Http && !server && code == Code::Cancelled => OtelStatus::Unset,
+        // semconv 1.41: a client whose caller cancelled on purpose stays Unset;
+        // so does a server whose client went away (the client's choice).
+        _ if span_type == SpanType::Http
+            && code == Code::Cancelled
+            && (!server || outcome.error_type.is_some()) =>
+        {
+            OtelStatus::Unset
+        }
+        // An exchange that failed without a (whole) response is an error on
+        // either side, whatever the code ("a failure to send or receive the
+        // whole response"; a body that failed after a 200).
+        _ if span_type == SpanType::Http && outcome.error_type.is_some() => OtelStatus::Error {
+            description: message,
+        },
         _ => policy.status(code, message),
     };
     let is_error = matches!(status, OtelStatus::Error { .. });
