@@ -410,7 +410,11 @@ fn broken_peers_cancellation_and_timeouts_at_the_three_ends() {
         } else {
             proto::status::StatusCode::Unset
         };
-        assert_eq!(status.code, want as i32, "{name}: {status:?} {:?}", span.attributes);
+        assert_eq!(
+            status.code, want as i32,
+            "{name}: {status:?} {:?}",
+            span.attributes
+        );
         assert_eq!(
             attribute(span, "error.type"),
             e.error_type

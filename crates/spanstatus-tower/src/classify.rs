@@ -2,7 +2,7 @@
 //! function, separate from the service that calls it.
 
 use std::fmt::Display;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use http::HeaderMap;
 use spanstatus_core::{Code, HasCode, Status, grpc};
@@ -84,20 +84,14 @@ pub(crate) fn http_error_type(code: Code) -> &'static str {
 
 /// When a gRPC request's `grpc-timeout` runs out.
 #[derive(Debug)]
-pub(crate) struct Deadline {
-    at: Instant,
-    timeout: Duration,
-}
+pub(crate) struct Deadline(Instant);
 
 /// The deadline of a gRPC request, from its `grpc-timeout` header. A value
 /// that does not parse sets none: the server rejects it, not this layer.
 pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
     let value = headers.get(GRPC_TIMEOUT)?;
     let timeout = grpc::parse_timeout_header(value.as_bytes()).ok()?;
-    Some(Deadline {
-        at: Instant::now().checked_add(timeout)?,
-        timeout,
-    })
+    Instant::now().checked_add(timeout).map(Deadline)
 }
 
 impl Deadline {
@@ -105,16 +99,12 @@ impl Deadline {
     /// reports its own expired `grpc-timeout` as CANCELLED, and drops the
     /// server's handler, where the spec encourages DEADLINE_EXCEEDED.
     pub(crate) fn judge(&self, status: Status) -> Status {
-        if status.code() != Code::Cancelled || Instant::now() < self.at {
+        if status.code() != Code::Cancelled || Instant::now() < self.0 {
             return status;
         }
         Status::new(
             Code::DeadlineExceeded,
-            format!(
-                "the deadline of grpc-timeout {:?} passed ({})",
-                self.timeout,
-                status.message()
-            ),
+            format!("the call's grpc-timeout passed ({})", status.message()),
         )
     }
 }

@@ -214,6 +214,8 @@ where
                 hook: self.config.hook.clone(),
                 #[cfg(feature = "sentry")]
                 sentry: None,
+                #[cfg(feature = "sentry")]
+                sentry_looked: false,
             }),
         }
     }
@@ -231,9 +233,13 @@ pub(crate) struct Exchange {
     deadline: Option<classify::Deadline>,
     hook: Option<Hook>,
     /// The Sentry span current when the future is first polled: sentry-tower
-    /// starts its transaction then, after `call`. `None` until looked up.
+    /// starts its transaction then, after `call`. Boxed: the exchange is
+    /// moved several times per request, and each byte of it costs.
     #[cfg(feature = "sentry")]
-    sentry: Option<Option<sentry_core::TransactionOrSpan>>,
+    sentry: Option<Box<sentry_core::TransactionOrSpan>>,
+    /// The Sentry span has been looked for.
+    #[cfg(feature = "sentry")]
+    sentry_looked: bool,
 }
 
 impl Exchange {
@@ -307,7 +313,7 @@ impl Exchange {
     #[cfg(feature = "sentry")]
     fn mirror_to_sentry(&self, recorded: &Status) {
         use spanstatus_sentry::CanonicalStatusExt as _;
-        let Some(Some(target)) = &self.sentry else {
+        let Some(target) = &self.sentry else {
             return;
         };
         let status = match self.span.canonical_outcome() {
@@ -387,8 +393,10 @@ where
                 exchange.span = Span::current();
             }
             #[cfg(feature = "sentry")]
-            if exchange.sentry.is_none() {
-                exchange.sentry = Some(sentry_core::configure_scope(|scope| scope.get_span()));
+            if !exchange.sentry_looked {
+                exchange.sentry_looked = true;
+                exchange.sentry =
+                    sentry_core::configure_scope(|scope| scope.get_span()).map(Box::new);
             }
         }
         let result = {

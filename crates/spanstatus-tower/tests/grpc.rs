@@ -239,7 +239,7 @@ fn a_call_dropped_after_its_grpc_timeout_is_deadline_exceeded() {
                     assert!(
                         status
                             .message()
-                            .starts_with("the deadline of grpc-timeout 100ms passed ("),
+                            .starts_with("the call's grpc-timeout passed ("),
                         "{status}"
                     );
                 }
