@@ -10,6 +10,7 @@
 //! | an HTTP body fails after a 200 | server and client | the error's | `Error`, `error.type = "_OTHER"`, the 200 kept |
 //! | the client drops its request | client | CANCELLED | `Unset`, no `error.type` (semconv 1.41) |
 //! | … so the server's handler is dropped | server | CANCELLED | `Unset` |
+//! | the client drops a body mid-stream, after a 200 | client and server | CANCELLED | `Unset`, the 200 kept |
 //! | a tower timeout inside the client layer | client | DEADLINE_EXCEEDED | `Error`, `error.type = "timeout"` |
 //!
 //! ```sh
@@ -105,10 +106,17 @@ impl http_body::Body for FailsLater {
 async fn handler(
     request: Request<hyper::body::Incoming>,
 ) -> Result<Response<http_body_util::combinators::BoxBody<Bytes, BoxError>>, BoxError> {
-    if request.uri().path() == "/body-error" {
+    // `/body-error` fails 50 ms after its first chunk; `/slow-body` would
+    // after 5 s, but its client leaves before.
+    let late = match request.uri().path() {
+        "/body-error" => Some(50),
+        "/slow-body" => Some(5_000),
+        _ => None,
+    };
+    if let Some(ms) = late {
         let body = FailsLater(
             Some(Bytes::from_static(b"first")),
-            Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+            Box::pin(tokio::time::sleep(Duration::from_millis(ms))),
         );
         return Ok(Response::new(body.boxed()));
     }
@@ -323,6 +331,25 @@ fn broken_peers_cancellation_and_timeouts_at_the_three_ends() {
             http_status: None,
             rpc: false,
         },
+        // The client reads the headers and a chunk, then drops the body.
+        Expected {
+            name: "client dropped body",
+            kind: Client,
+            code: Code::Cancelled,
+            error: false,
+            error_type: None,
+            http_status: Some(200),
+            rpc: false,
+        },
+        Expected {
+            name: "server /slow-body",
+            kind: Server,
+            code: Code::Cancelled,
+            error: false,
+            error_type: None,
+            http_status: Some(200),
+            rpc: false,
+        },
         Expected {
             name: "client timeout",
             kind: Client,
@@ -381,6 +408,16 @@ fn broken_peers_cancellation_and_timeouts_at_the_three_ends() {
                 .await
                 .is_err()
         );
+
+        let client = HttpStatusLayer::client().layer(connect(ours, false).await);
+        let response = client
+            .oneshot(get("/slow-body"))
+            .instrument(span("client dropped body", "client", false))
+            .await
+            .unwrap();
+        let mut body = response.into_body();
+        assert!(body.frame().await.unwrap().unwrap().is_data());
+        drop(body);
 
         // A timeout inside the client layer: its error reaches the layer.
         let client = ServiceBuilder::new()
