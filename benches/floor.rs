@@ -21,24 +21,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::trace::{Status as OtelStatus, TracerProvider as _};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use opentelemetry::trace::Status as OtelStatus;
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use spanstatus::prelude::*;
 use tracing::Dispatch;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::prelude::*;
 
-/// The cheapest exporter: drops every batch.
-#[derive(Debug)]
-struct NoopExporter;
-
-impl SpanExporter for NoopExporter {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        black_box(batch);
-        Ok(())
-    }
-}
+#[path = "support/otel.rs"]
+mod otel;
+use otel::{otel_ours, otel_plain, provider};
 
 /// A Sentry transport that drops what it is given.
 struct DropEnvelopes;
@@ -53,28 +45,6 @@ impl sentry::TransportFactory for DropEnvelopes {
     fn create_transport(&self, _: &sentry::ClientOptions) -> Arc<dyn sentry::Transport> {
         Arc::new(DropEnvelopes)
     }
-}
-
-fn provider() -> SdkTracerProvider {
-    SdkTracerProvider::builder()
-        .with_simple_exporter(NoopExporter)
-        .build()
-}
-
-/// tracing → tracing-opentelemetry → SDK: what a user has without us.
-fn otel_plain(provider: &SdkTracerProvider) -> Dispatch {
-    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-    Dispatch::new(tracing_subscriber::registry().with(otel))
-}
-
-/// The README's stack: our status layer and the OTel wrapper.
-fn otel_ours(provider: &SdkTracerProvider) -> Dispatch {
-    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-    Dispatch::new(
-        tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
-            .with(spanstatus::opentelemetry::layer(otel)),
-    )
 }
 
 fn fmt_plain() -> Dispatch {

@@ -19,127 +19,29 @@
 //! cargo bench --features full --bench tower -- --warm-up-time 1 --measurement-time 3
 //! ```
 
-use std::convert::Infallible;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
-use http::{HeaderMap, HeaderValue, Request, Response};
-use http_body::Frame;
-use http_body_util::{BodyExt, Empty, Full};
+use http::Request;
+use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer, spans};
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 use tracing::Dispatch;
-use tracing_subscriber::prelude::*;
 
-/// The cheapest exporter: drops every batch.
-#[derive(Debug)]
-struct NoopExporter;
-
-impl SpanExporter for NoopExporter {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        black_box(batch);
-        Ok(())
-    }
-}
-
-fn plain(provider: &SdkTracerProvider) -> Dispatch {
-    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-    Dispatch::new(tracing_subscriber::registry().with(otel))
-}
-
-fn ours(provider: &SdkTracerProvider) -> Dispatch {
-    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-    Dispatch::new(
-        tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
-            .with(spanstatus::opentelemetry::layer(otel)),
-    )
-}
+#[path = "../tests/support/hyper.rs"]
+mod hyper_support;
+#[path = "support/otel.rs"]
+mod otel;
+use hyper_support::{grpc_handler, serve, status_handler as http_handler};
+use otel::{otel_ours, otel_plain, provider};
 
 const HTTP_PATHS: [&str; 3] = ["/200", "/404", "/503"];
 const GRPC_PATHS: [&str; 3] = ["/0", "/5", "/14"];
-
-async fn http_handler(
-    request: Request<hyper::body::Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    let status: u16 = request.uri().path()[1..].parse().unwrap();
-    let mut response = Response::new(Full::new(Bytes::from_static(b"hello")));
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-    Ok(response)
-}
-
-/// One message, then `grpc-status` = the path's number.
-struct GrpcReply(Option<Bytes>, Option<HeaderMap>);
-
-impl http_body::Body for GrpcReply {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        let frame = match self.0.take() {
-            Some(data) => Some(Frame::data(data)),
-            None => self.1.take().map(Frame::trailers),
-        };
-        std::task::Poll::Ready(frame.map(Ok))
-    }
-}
-
-async fn grpc_handler(
-    request: Request<hyper::body::Incoming>,
-) -> Result<Response<GrpcReply>, Infallible> {
-    let mut trailers = HeaderMap::new();
-    let code = HeaderValue::from_str(&request.uri().path()[1..]).unwrap();
-    trailers.insert("grpc-status", code);
-    let mut response = Response::new(GrpcReply(
-        Some(Bytes::from_static(b"\0\0\0\0\0")),
-        Some(trailers),
-    ));
-    response
-        .headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/grpc"));
-    Ok(response)
-}
-
-/// Serves `service` on 127.0.0.1:0 (HTTP/1 and HTTP/2) on the current runtime.
-async fn serve<S, B>(service: S) -> std::net::SocketAddr
-where
-    S: tower::Service<Request<hyper::body::Incoming>, Response = Response<B>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let service = hyper_util::service::TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
-}
 
 /// A client connection: HTTP/1 or HTTP/2.
 enum Client {
@@ -226,44 +128,45 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
             .on_failure(())
     };
     let (http_alone, http_ours, grpc_alone, grpc_ours) = runtime.block_on(async {
-        let http_alone = serve(
-            ServiceBuilder::new()
-                .layer(http_trace())
-                .service_fn(http_handler),
+        (
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(http_trace())
+                    .service_fn(http_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(http_trace())
+                    .layer(HttpStatusLayer::server())
+                    .service_fn(http_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(grpc_trace())
+                    .service_fn(grpc_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(grpc_trace())
+                    .layer(GrpcStatusLayer::server())
+                    .service_fn(grpc_handler)
+            })
+            .await,
         )
-        .await;
-        let http_ours = serve(
-            ServiceBuilder::new()
-                .layer(http_trace())
-                .layer(HttpStatusLayer::server())
-                .service_fn(http_handler),
-        )
-        .await;
-        let grpc_alone = serve(
-            ServiceBuilder::new()
-                .layer(grpc_trace())
-                .service_fn(grpc_handler),
-        )
-        .await;
-        let grpc_ours = serve(
-            ServiceBuilder::new()
-                .layer(grpc_trace())
-                .layer(GrpcStatusLayer::server())
-                .service_fn(grpc_handler),
-        )
-        .await;
-        (http_alone, http_ours, grpc_alone, grpc_ours)
     });
     vec![
         Pair {
             name: "HTTP/1 GET (200, 404, 503)",
-            alone: variant(plain(provider), http_alone, false, &HTTP_PATHS),
-            ours: variant(ours(provider), http_ours, false, &HTTP_PATHS),
+            alone: variant(otel_plain(provider), http_alone, false, &HTTP_PATHS),
+            ours: variant(otel_ours(provider), http_ours, false, &HTTP_PATHS),
         },
         Pair {
             name: "gRPC unary over HTTP/2 (OK, NOT_FOUND, UNAVAILABLE)",
-            alone: variant(plain(provider), grpc_alone, true, &GRPC_PATHS),
-            ours: variant(ours(provider), grpc_ours, true, &GRPC_PATHS),
+            alone: variant(otel_plain(provider), grpc_alone, true, &GRPC_PATHS),
+            ours: variant(otel_ours(provider), grpc_ours, true, &GRPC_PATHS),
         },
     ]
 }
@@ -273,12 +176,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-fn provider() -> SdkTracerProvider {
-    SdkTracerProvider::builder()
-        .with_simple_exporter(NoopExporter)
-        .build()
 }
 
 /// Criterion times of each variant, for the record.
