@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use http::Request;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer, spans};
@@ -229,9 +229,68 @@ fn ratios() {
     }
 }
 
+/// `alone`: `TraceLayer` alone under the plain pipeline; `layer`: with
+/// `HttpStatusLayer::server()` inside, same pipeline; `ours`: with the layer,
+/// under the README's stack.
+fn in_process(side: &str) {
+    use tower::{Layer, Service, ServiceExt};
+    type Empty = http_body_util::Empty<Bytes>;
+    async fn not_found(
+        _: Request<Empty>,
+    ) -> Result<http::Response<Full<Bytes>>, std::convert::Infallible> {
+        let mut response = http::Response::new(Full::new(Bytes::from_static(b"no")));
+        *response.status_mut() = http::StatusCode::NOT_FOUND;
+        Ok(response)
+    }
+    fn requests<S, B>(mut service: S)
+    where
+        S: Service<Request<Empty>, Response = http::Response<B>>,
+        S::Error: std::fmt::Debug,
+        B: http_body::Body,
+        B::Error: std::fmt::Debug,
+    {
+        let runtime = runtime();
+        for _ in 0..10_000 {
+            runtime.block_on(async {
+                let response = service
+                    .ready()
+                    .await
+                    .unwrap()
+                    .call(Request::new(Empty::new()))
+                    .await
+                    .unwrap();
+                black_box(response.into_body().collect().await.unwrap());
+            });
+        }
+    }
+    let provider = provider();
+    let dispatch = match side {
+        "alone" | "layer" => otel_plain(&provider),
+        "ours" => otel_ours(&provider),
+        other => panic!("SPANSTATUS_TOWER_INPROC={other:?}: expected alone, layer or ours"),
+    };
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(spans::HTTP_SERVER)
+        .on_failure(());
+    tracing::dispatcher::with_default(&dispatch, || {
+        if side == "alone" {
+            requests(trace.layer(tower::service_fn(not_found)));
+        } else {
+            requests(trace.layer(HttpStatusLayer::server().layer(tower::service_fn(not_found))));
+        }
+    });
+}
+
 criterion_group!(benches, bench);
 
 fn main() {
+    // `SPANSTATUS_TOWER_INPROC=alone|layer|ours`: 10 000 404s through
+    // `TraceLayer` in-process, no sockets, for `valgrind --tool=callgrind`
+    // (instruction counts are repeatable there, not over loopback).
+    if let Ok(side) = std::env::var("SPANSTATUS_TOWER_INPROC") {
+        in_process(&side);
+        return;
+    }
     // `SPANSTATUS_TOWER_PROFILE=alone|ours`: only HTTP requests of that side
     // for a few seconds, for `perf record`.
     if let Ok(side) = std::env::var("SPANSTATUS_TOWER_PROFILE") {
