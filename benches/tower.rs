@@ -18,6 +18,13 @@
 //! ```sh
 //! cargo bench --features full --bench tower -- --warm-up-time 1 --measurement-time 3
 //! ```
+//!
+//! Neither pipeline filters by level, as in the other benches: every TRACE
+//! span and event of h2 (hyper's HTTP/2) becomes OpenTelemetry data too,
+//! which makes a gRPC call here about six times as long as with a level
+//! filter. `SPANSTATUS_TOWER_FILTER=info` puts both pipelines behind a global
+//! INFO filter (what a deployment usually has): the same comparison without
+//! h2's spans and `TraceLayer`'s DEBUG events.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -39,6 +46,33 @@ mod hyper_support;
 mod otel;
 use hyper_support::{grpc_handler, serve, status_handler as http_handler};
 use otel::{otel_ours, otel_plain, provider};
+
+/// The two pipelines, as in `benches/support/otel.rs`; with
+/// `SPANSTATUS_TOWER_FILTER=info`, both behind a global INFO filter (what a
+/// deployment usually has), which drops h2's TRACE spans and events and
+/// `TraceLayer`'s DEBUG `on_request` / `on_response` events.
+fn pipelines(provider: &SdkTracerProvider) -> (Dispatch, Dispatch) {
+    use opentelemetry::trace::TracerProvider as _;
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::prelude::*;
+    match std::env::var("SPANSTATUS_TOWER_FILTER").as_deref() {
+        Err(_) => (otel_plain(provider), otel_ours(provider)),
+        Ok("info") => {
+            let tracer = || provider.tracer("bench");
+            let plain = tracing_subscriber::registry()
+                .with(LevelFilter::INFO)
+                .with(tracing_opentelemetry::layer().with_tracer(tracer()));
+            let ours = tracing_subscriber::registry()
+                .with(LevelFilter::INFO)
+                .with(spanstatus::tracing::layer())
+                .with(spanstatus::opentelemetry::layer(
+                    tracing_opentelemetry::layer().with_tracer(tracer()),
+                ));
+            (Dispatch::new(plain), Dispatch::new(ours))
+        }
+        Ok(other) => panic!("SPANSTATUS_TOWER_FILTER={other:?}: expected info"),
+    }
+}
 
 const HTTP_PATHS: [&str; 3] = ["/200", "/404", "/503"];
 const GRPC_PATHS: [&str; 3] = ["/0", "/5", "/14"];
@@ -157,16 +191,19 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
             .await,
         )
     });
+    // A subscriber of its own for each variant.
+    let ((http_plain, http_stack), (grpc_plain, grpc_stack)) =
+        (pipelines(provider), pipelines(provider));
     vec![
         Pair {
             name: "HTTP/1 GET (200, 404, 503)",
-            alone: variant(otel_plain(provider), http_alone, false, &HTTP_PATHS),
-            ours: variant(otel_ours(provider), http_ours, false, &HTTP_PATHS),
+            alone: variant(http_plain, http_alone, false, &HTTP_PATHS),
+            ours: variant(http_stack, http_ours, false, &HTTP_PATHS),
         },
         Pair {
             name: "gRPC unary over HTTP/2 (OK, NOT_FOUND, UNAVAILABLE)",
-            alone: variant(otel_plain(provider), grpc_alone, true, &GRPC_PATHS),
-            ours: variant(otel_ours(provider), grpc_ours, true, &GRPC_PATHS),
+            alone: variant(grpc_plain, grpc_alone, true, &GRPC_PATHS),
+            ours: variant(grpc_stack, grpc_ours, true, &GRPC_PATHS),
         },
     ]
 }
@@ -291,16 +328,22 @@ fn main() {
         in_process(&side);
         return;
     }
-    // `SPANSTATUS_TOWER_PROFILE=alone|ours`: only HTTP requests of that side
-    // for a few seconds, for `perf record`.
+    // `SPANSTATUS_TOWER_PROFILE=alone|ours` (HTTP) or `grpc-alone|grpc-ours`:
+    // only requests of that pair and side for a few seconds, for `perf record`.
     if let Ok(side) = std::env::var("SPANSTATUS_TOWER_PROFILE") {
         let runtime = runtime();
         let provider = provider();
-        let mut pair = pairs(&runtime, &provider).remove(0);
-        let variant = match side.as_str() {
+        let (pair, side) = match side.strip_prefix("grpc-") {
+            Some(side) => (1, side),
+            None => (0, side.as_str()),
+        };
+        let mut pair = pairs(&runtime, &provider).swap_remove(pair);
+        let variant = match side {
             "alone" => &mut pair.alone,
             "ours" => &mut pair.ours,
-            other => panic!("SPANSTATUS_TOWER_PROFILE={other:?}: expected alone or ours"),
+            other => panic!(
+                "SPANSTATUS_TOWER_PROFILE={other:?}: expected alone, ours, grpc-alone or grpc-ours"
+            ),
         };
         let requests: usize = std::env::var("SPANSTATUS_TOWER_REQUESTS")
             .ok()
