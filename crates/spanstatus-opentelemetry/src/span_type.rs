@@ -126,10 +126,15 @@ pub(crate) fn export(
         // instrumentation does not set Ok (semconv, "recording errors").
         _ if !outcome.set_by_code && code.is_ok() => OtelStatus::Unset,
         // semconv 1.41: a client whose caller cancelled on purpose stays Unset;
-        // so does a server whose client went away (the client's choice).
-        _ if span_type == SpanType::Http
-            && code == Code::Cancelled
-            && (!server || outcome.error_type.is_some()) =>
+        // so does a server whose client went away (the client's choice). A
+        // gRPC call dropped by its caller likewise (`record_grpc_failure`),
+        // where a CANCELLED `grpc-status` from the server is an error.
+        _ if code == Code::Cancelled
+            && match span_type {
+                SpanType::Http => !server || outcome.error_type.is_some(),
+                SpanType::Rpc => outcome.error_type.is_some(),
+                SpanType::Other => false,
+            } =>
         {
             OtelStatus::Unset
         }

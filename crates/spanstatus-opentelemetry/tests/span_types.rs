@@ -261,3 +261,54 @@ fn a_response_your_rules_classify_follows_the_kind_and_keeps_the_number() {
     let ok = named(&spans, "traffic_ok");
     assert_eq!(ok.status, Status::Unset);
 }
+
+#[test]
+fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
+    let spans = run(
+        |l| l,
+        || {
+            // The caller dropped the call (the tower layer's cancel).
+            let span = tracing::info_span!("dropped");
+            span.record_grpc_failure(
+                Side::Client,
+                "cancelled",
+                Canonical::new(Code::Cancelled, "dropped"),
+            );
+            drop(span);
+            // The server answered `grpc-status: 1`.
+            let span = tracing::info_span!("answered");
+            span.record_grpc_status(Side::Client, Canonical::new(Code::Cancelled, "stop"));
+            drop(span);
+            // Another failure recorded the same way stays a client error.
+            let span = tracing::info_span!("timed_out");
+            span.record_grpc_failure(
+                Side::Client,
+                "timeout",
+                Canonical::new(Code::DeadlineExceeded, "late"),
+            );
+        },
+    );
+    let dropped = named(&spans, "dropped");
+    assert_eq!(dropped.span_kind, SpanKind::Client);
+    assert_eq!(dropped.status, Status::Unset);
+    assert_eq!(ours(dropped), [kv("rpc.response.status_code", "CANCELLED")]);
+    assert_eq!(code_from_span_data(dropped), Ok(Code::Cancelled));
+    let answered = named(&spans, "answered");
+    assert_eq!(answered.status, Status::error("stop"));
+    assert_eq!(
+        ours(answered),
+        [
+            kv("rpc.response.status_code", "CANCELLED"),
+            kv("error.type", "CANCELLED")
+        ]
+    );
+    let timed_out = named(&spans, "timed_out");
+    assert_eq!(timed_out.status, Status::error("late"));
+    assert_eq!(
+        ours(timed_out),
+        [
+            kv("rpc.response.status_code", "DEADLINE_EXCEEDED"),
+            kv("error.type", "DEADLINE_EXCEEDED")
+        ]
+    );
+}

@@ -71,10 +71,10 @@ pub(crate) fn error_status<E: HasCode + Display + ?Sized>(error: &E) -> Status {
     Status::from_error(error)
 }
 
-/// OpenTelemetry's `error.type` for an HTTP exchange that failed with no
-/// response: `timeout` for DEADLINE_EXCEEDED, `cancelled` for CANCELLED,
+/// OpenTelemetry's `error.type` for an exchange that failed with no response
+/// (HTTP) or no status (gRPC): `timeout` for DEADLINE_EXCEEDED, `cancelled` for CANCELLED,
 /// `_OTHER` otherwise (semantic conventions, "recording errors").
-pub(crate) fn http_error_type(code: Code) -> &'static str {
+pub(crate) fn failure_error_type(code: Code) -> &'static str {
     match code {
         Code::DeadlineExceeded => "timeout",
         Code::Cancelled => "cancelled",

@@ -284,7 +284,7 @@ impl Exchange {
     pub(crate) fn fail(&self, status: Status) {
         match self.protocol {
             Protocol::Http => {
-                let error_type = classify::http_error_type(status.code());
+                let error_type = classify::failure_error_type(status.code());
                 self.mirror_to_sentry(&status);
                 self.span.record_http_failure(self.side, error_type, status);
             }
@@ -292,18 +292,32 @@ impl Exchange {
         }
     }
 
-    /// The exchange was dropped before its end.
+    /// The exchange was dropped before its end: the caller's choice, unless
+    /// a gRPC call's deadline had passed.
     pub(crate) fn cancel(&self, what: &'static str) {
-        self.fail(Status::new(Code::Cancelled, what));
+        let status = Status::new(Code::Cancelled, what);
+        match self.protocol {
+            Protocol::Http => self.fail(status),
+            Protocol::Grpc => {
+                let status = self.judge_deadline(status);
+                let error_type = classify::failure_error_type(status.code());
+                self.mirror_to_sentry(&status);
+                self.span.record_grpc_failure(self.side, error_type, status);
+            }
+        }
     }
 
     fn grpc(&self, status: Status) {
-        let status = match &self.deadline {
-            Some(deadline) => deadline.judge(status),
-            None => status,
-        };
+        let status = self.judge_deadline(status);
         self.mirror_to_sentry(&status);
         self.span.record_grpc_status(self.side, status);
+    }
+
+    fn judge_deadline(&self, status: Status) -> Status {
+        match &self.deadline {
+            Some(deadline) => deadline.judge(status),
+            None => status,
+        }
     }
 
     /// The span's status (a handler's own, if it set one) on the Sentry span

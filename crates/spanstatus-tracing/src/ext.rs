@@ -111,6 +111,20 @@ pub trait CanonicalStatusExt {
     /// [`record_http_status`](Self::record_http_status).
     fn record_grpc_status(&self, side: Side, status: impl Into<Status>);
 
+    /// Records a gRPC call that ended with no status from its peer: `status`
+    /// (CANCELLED for a call its caller dropped) and `error_type`, the
+    /// failure's low-cardinality identifier (`cancelled`, `timeout`). The
+    /// span is an RPC span; a CANCELLED recorded this way is the caller's
+    /// choice, so OpenTelemetry leaves it `Unset` on a client too (semconv
+    /// 1.41), where a CANCELLED `grpc-status` from the server is an error.
+    /// The same precedence as [`record_http_status`](Self::record_http_status).
+    fn record_grpc_failure(
+        &self,
+        side: Side,
+        error_type: impl Into<Cow<'static, str>>,
+        status: impl Into<Status>,
+    );
+
     /// Everything recorded so far about this span's outcome, if anything.
     fn canonical_outcome(&self) -> Option<Outcome>;
 }
@@ -186,6 +200,24 @@ impl CanonicalStatusExt for Span {
                 status: status.into(),
                 http_status: None,
                 error_type: None,
+            },
+        );
+    }
+
+    fn record_grpc_failure(
+        &self,
+        side: Side,
+        error_type: impl Into<Cow<'static, str>>,
+        status: impl Into<Status>,
+    ) {
+        slot::record_traffic(
+            self,
+            Traffic {
+                side,
+                protocol: Protocol::Grpc,
+                status: status.into(),
+                http_status: None,
+                error_type: Some(error_type.into()),
             },
         );
     }

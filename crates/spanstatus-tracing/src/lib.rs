@@ -26,7 +26,8 @@
 //!   the same verbs as on OpenTelemetry and Sentry spans, and no name that
 //!   collides with `tracing-opentelemetry`. Code that sees traffic records
 //!   the [`Side`] and the protocol with the status: `set_canonical_side`,
-//!   `record_http_status`, `record_http_failure`, `record_grpc_status` (a
+//!   `record_http_status`, `record_http_failure`, `record_grpc_status`,
+//!   `record_grpc_failure` (a
 //!   status set by code is never replaced by traffic).
 //! - [`SetStatusExt`]: the short `span.set_status(code, message)`. Not in a
 //!   module that also imports `tracing_opentelemetry::OpenTelemetrySpanExt`

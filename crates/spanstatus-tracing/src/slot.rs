@@ -49,8 +49,9 @@ pub struct Outcome {
     pub protocol: Option<Protocol>,
     /// The HTTP response's status code, if there was one.
     pub http_status: Option<u16>,
-    /// For an exchange that failed with no response: a low-cardinality
-    /// identifier of the failure (`timeout`, an error type's name, `_OTHER`).
+    /// For an exchange that failed with no response (HTTP) or no status from
+    /// its peer (gRPC): a low-cardinality identifier of the failure
+    /// (`timeout`, `cancelled`, an error type's name, `_OTHER`).
     pub error_type: Option<Cow<'static, str>>,
 }
 
