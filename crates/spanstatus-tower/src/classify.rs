@@ -2,7 +2,7 @@
 //! function, separate from the service that calls it.
 
 use std::fmt::Display;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 use spanstatus_core::{Code, HasCode, Status, grpc};
@@ -94,12 +94,20 @@ pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
     Instant::now().checked_add(timeout).map(Deadline)
 }
 
+/// How early a cancel may come and still be the deadline's. Whoever enforces
+/// the `grpc-timeout` started its clock before this layer saw the request
+/// (tonic's server: outside every layer; a client's own deadline: before the
+/// request crossed the network), and timers fire on a millisecond tick: a
+/// cancel this close to the deadline is the deadline.
+const DEADLINE_SLACK: Duration = Duration::from_millis(10);
+
 impl Deadline {
-    /// CANCELLED once the deadline has passed is DEADLINE_EXCEEDED: tonic
-    /// reports its own expired `grpc-timeout` as CANCELLED, and drops the
-    /// server's handler, where the spec encourages DEADLINE_EXCEEDED.
+    /// CANCELLED at (or within [`DEADLINE_SLACK`] of) the deadline is
+    /// DEADLINE_EXCEEDED: tonic reports its own expired `grpc-timeout` as
+    /// CANCELLED, and drops the server's handler, where the spec encourages
+    /// DEADLINE_EXCEEDED.
     pub(crate) fn judge(&self, status: Status) -> Status {
-        if status.code() != Code::Cancelled || Instant::now() < self.0 {
+        if status.code() != Code::Cancelled || Instant::now() + DEADLINE_SLACK < self.0 {
             return status;
         }
         Status::new(
