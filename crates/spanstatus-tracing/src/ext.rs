@@ -161,16 +161,8 @@ impl CanonicalStatusExt for Span {
     }
 
     fn record_http_response(&self, side: Side, http_status: u16, status: impl Into<Status>) {
-        slot::record_traffic(
-            self,
-            Traffic {
-                side,
-                protocol: Protocol::Http,
-                status: status.into(),
-                http_status: Some(http_status),
-                error_type: None,
-            },
-        );
+        let traffic = Traffic::new(side, Protocol::Http, status.into());
+        slot::record_traffic(self, traffic.with_http_status(http_status));
     }
 
     fn record_http_failure(
@@ -179,29 +171,12 @@ impl CanonicalStatusExt for Span {
         error_type: impl Into<Cow<'static, str>>,
         status: impl Into<Status>,
     ) {
-        slot::record_traffic(
-            self,
-            Traffic {
-                side,
-                protocol: Protocol::Http,
-                status: status.into(),
-                http_status: None,
-                error_type: Some(error_type.into()),
-            },
-        );
+        let traffic = Traffic::new(side, Protocol::Http, status.into());
+        slot::record_traffic(self, traffic.with_error_type(error_type.into()));
     }
 
     fn record_grpc_status(&self, side: Side, status: impl Into<Status>) {
-        slot::record_traffic(
-            self,
-            Traffic {
-                side,
-                protocol: Protocol::Grpc,
-                status: status.into(),
-                http_status: None,
-                error_type: None,
-            },
-        );
+        slot::record_traffic(self, Traffic::new(side, Protocol::Grpc, status.into()));
     }
 
     fn record_grpc_failure(
@@ -210,16 +185,8 @@ impl CanonicalStatusExt for Span {
         error_type: impl Into<Cow<'static, str>>,
         status: impl Into<Status>,
     ) {
-        slot::record_traffic(
-            self,
-            Traffic {
-                side,
-                protocol: Protocol::Grpc,
-                status: status.into(),
-                http_status: None,
-                error_type: Some(error_type.into()),
-            },
-        );
+        let traffic = Traffic::new(side, Protocol::Grpc, status.into());
+        slot::record_traffic(self, traffic.with_error_type(error_type.into()));
     }
 
     fn canonical_outcome(&self) -> Option<Outcome> {

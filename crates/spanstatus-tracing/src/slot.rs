@@ -200,6 +200,34 @@ pub(crate) struct Traffic {
     pub(crate) error_type: Option<Cow<'static, str>>,
 }
 
+impl Traffic {
+    pub(crate) fn new(side: Side, protocol: Protocol, status: Status) -> Traffic {
+        Traffic {
+            side,
+            protocol,
+            status,
+            http_status: None,
+            error_type: None,
+        }
+    }
+
+    /// A response with this HTTP status code.
+    pub(crate) fn with_http_status(self, http_status: u16) -> Traffic {
+        Traffic {
+            http_status: Some(http_status),
+            ..self
+        }
+    }
+
+    /// An exchange that failed with no (whole) response, or no status.
+    pub(crate) fn with_error_type(self, error_type: Cow<'static, str>) -> Traffic {
+        Traffic {
+            error_type: Some(error_type),
+            ..self
+        }
+    }
+}
+
 pub(crate) fn record_traffic(span: &Span, traffic: Traffic) -> bool {
     update_span(span, |slot| {
         let outcome = &mut slot.outcome;
