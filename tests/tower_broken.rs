@@ -12,6 +12,8 @@
 //! | … so the server's handler is dropped | server | CANCELLED | `Unset` |
 //! | the client drops a body mid-stream, after a 200 | client and server | CANCELLED | `Unset`, the 200 kept |
 //! | a tower timeout inside the client layer | client | DEADLINE_EXCEEDED | `Error`, `error.type = "timeout"` |
+//! | tower-http's `TimeoutLayer` answers 408 inside the server layer | server | DEADLINE_EXCEEDED | `Error`, `error.type = "timeout"`, 408 kept |
+//! | … and its client gets the 408 | client | DEADLINE_EXCEEDED | `Error`, `error.type = "408"` |
 //!
 //! ```sh
 //! eval "$(scripts/python-deps.sh)"
@@ -22,7 +24,8 @@
     feature = "sentry",
     feature = "tower",
     feature = "hyper",
-    feature = "h2"
+    feature = "h2",
+    feature = "tower-http"
 ))]
 
 use std::collections::{BTreeMap, VecDeque};
@@ -172,6 +175,27 @@ async fn servers() -> (std::net::SocketAddr, std::net::SocketAddr) {
     })
     .await;
     (peer, ours)
+}
+
+/// Our HTTP server with tower-http's `TimeoutLayer` inside the status layer:
+/// a handler that runs out of time is answered 408.
+async fn timeout_server() -> std::net::SocketAddr {
+    hyper_support::serve(|| {
+        let mut service = ServiceBuilder::new()
+            .layer(HttpStatusLayer::server())
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                http::StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(100),
+            ))
+            .service(tower::service_fn(handler));
+        tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+            let path = request.uri().path_and_query().map_or("", |p| p.as_str());
+            let span = span(&format!("server {path}"), "server", false);
+            let future = span.in_scope(|| service.call(request));
+            future.instrument(span)
+        })
+    })
+    .await
 }
 
 /// An HTTP/2 peer that answers gRPC headers and a message, then resets the
@@ -368,6 +392,27 @@ fn broken_peers_cancellation_and_timeouts_at_the_three_ends() {
             http_status: None,
             rpc: false,
         },
+        // tower-http's `TimeoutLayer` answers 408 for the handler that ran
+        // out of time: the server's failure, not the client's 4xx.
+        Expected {
+            name: "server /slow?408",
+            kind: Server,
+            code: Code::DeadlineExceeded,
+            error: true,
+            error_type: Some("timeout"),
+            http_status: Some(408),
+            rpc: false,
+        },
+        // The client gets a 408: a client 4xx, from its number.
+        Expected {
+            name: "client 408",
+            kind: Client,
+            code: Code::DeadlineExceeded,
+            error: true,
+            error_type: Some("408"),
+            http_status: Some(408),
+            rpc: false,
+        },
     ];
     let (normalized, spans) = ends.run(expected.len(), || async {
         let (peer, ours) = servers().await;
@@ -430,6 +475,15 @@ fn broken_peers_cancellation_and_timeouts_at_the_three_ends() {
             .await
             .unwrap_err();
         assert!(error.is::<tower::timeout::error::Elapsed>(), "{error}");
+
+        let client = HttpStatusLayer::client().layer(connect(timeout_server().await, false).await);
+        let response = client
+            .oneshot(get("/slow?408"))
+            .instrument(span("client 408", "client", false))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 408);
+        let _ = response.into_body().collect().await;
     });
 
     let by_name: BTreeMap<&str, &proto::Span> =
