@@ -165,10 +165,11 @@ fn boxed_and_anyhow_errors_take_the_code_of_their_source_chain() {
         assert!(with_anyhow().is_err());
         assert!(anyhow_message().is_err());
     });
-    // The wrapper's message; the code of the io::Error it wraps.
+    // The code of the io::Error it wraps; the wrapper's message, then the
+    // text of the error that decided the code.
     assert_eq!(
         seen.status("boxed_send_sync").as_deref(),
-        Some("DEADLINE_EXCEEDED: fetch failed")
+        Some("DEADLINE_EXCEEDED: fetch failed: timed out")
     );
     assert_eq!(
         seen.status("boxed").as_deref(),
@@ -178,10 +179,12 @@ fn boxed_and_anyhow_errors_take_the_code_of_their_source_chain() {
         seen.status("boxed_wrapping_unknown").as_deref(),
         Some("UNKNOWN: no idea")
     );
-    // anyhow's `Display` is the outermost context; the code is the io::Error's.
+    // anyhow's `Display` is the outermost context; the code, and the text
+    // after it, are the io::Error's.
+    let missing = std::fs::read("/no/such/dir/config.toml").unwrap_err();
     assert_eq!(
-        seen.status("with_anyhow").as_deref(),
-        Some("NOT_FOUND: loading config")
+        seen.status("with_anyhow"),
+        Some(format!("NOT_FOUND: loading config: {missing}"))
     );
     assert_eq!(
         seen.status("anyhow_message").as_deref(),

@@ -7,6 +7,7 @@
 //! [`Code::from_error_chain`] and in `docs/errors.md`, and give it a `HasCode`
 //! impl below.
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use core::error::Error;
 use core::mem::{size_of, size_of_val};
@@ -96,23 +97,50 @@ impl Code {
     /// assert_eq!(Code::from_error_chain(&nothing_known), Code::Unknown);
     /// ```
     pub fn from_error_chain(error: &(dyn Error + 'static)) -> Code {
-        let mut link = Some(error);
-        let mut links = 0;
-        while let Some(error) = link {
-            let (code, inner) = inspect(error);
-            if let Some(code) = code {
-                if !matches!(code, Code::Unknown | Code::Ok) {
-                    return code;
-                }
-            }
-            links += 1;
-            if links == MAX_LINKS {
-                break;
-            }
-            link = inner;
-        }
-        Code::Unknown
+        deciding_link(error).map_or(Code::Unknown, |(code, _, _)| code)
     }
+}
+
+/// The first link of `error`'s chain that carries a definite code, that code,
+/// and how deep the link is (0: `error` itself), by [`Code::from_error_chain`]'s
+/// walk. (Depth, not address: a newtype and the error it wraps share one.)
+fn deciding_link<'a>(
+    error: &'a (dyn Error + 'static),
+) -> Option<(Code, &'a (dyn Error + 'static), usize)> {
+    let mut link = Some(error);
+    let mut links = 0;
+    while let Some(error) = link {
+        let (code, inner) = inspect(error);
+        if let Some(code) = code {
+            if !matches!(code, Code::Unknown | Code::Ok) {
+                return Some((code, error, links));
+            }
+        }
+        links += 1;
+        if links == MAX_LINKS {
+            break;
+        }
+        link = inner;
+    }
+    None
+}
+
+/// The status message of an error walked by [`Code::from_error_chain`]: its
+/// own text, followed by the text of the inner error that decided the code
+/// when that says something the outer text does not (`transport error:
+/// Timeout expired` for a tonic channel's timeout, where the outer text alone
+/// says nothing of a deadline). `None`: the error's own text is the message.
+pub(crate) fn chain_message(error: &(dyn Error + 'static)) -> Option<alloc::string::String> {
+    let (_, decided, depth) = deciding_link(error)?;
+    if depth == 0 {
+        return None;
+    }
+    let outer = alloc::string::ToString::to_string(error);
+    let inner = alloc::string::ToString::to_string(decided);
+    if inner.is_empty() || outer.contains(inner.as_str()) {
+        return None;
+    }
+    Some(alloc::format!("{outer}: {inner}"))
 }
 
 /// What one error says: its own code if it carries one, and the error it wraps.
@@ -193,6 +221,12 @@ macro_rules! code_from_chain {
             fn code(&self) -> Code {
                 Code::from_error_chain(self)
             }
+
+            /// Its text, and the text of the inner error that decided the
+            /// code when the outer one does not say it.
+            fn status_message(&self) -> Option<Cow<'_, str>> {
+                chain_message(self).map(Cow::Owned)
+            }
         }
     )+};
 }
@@ -215,6 +249,12 @@ macro_rules! boxed_code_from_chain {
             fn code(&self) -> Code {
                 Code::from_error_chain(&**self)
             }
+
+            /// Its text, and the text of the inner error that decided the
+            /// code when the outer one does not say it.
+            fn status_message(&self) -> Option<Cow<'_, str>> {
+                chain_message(&**self).map(Cow::Owned)
+            }
         }
     )+};
 }
@@ -230,6 +270,12 @@ impl HasCode for anyhow::Error {
     /// [`Code::from_error_chain`] of the error and its context layers.
     fn code(&self) -> Code {
         Code::from_error_chain(&**self)
+    }
+
+    /// Its text, and the text of the inner error that decided the code when
+    /// the outer one does not say it.
+    fn status_message(&self) -> Option<Cow<'_, str>> {
+        chain_message(&**self).map(Cow::Owned)
     }
 }
 

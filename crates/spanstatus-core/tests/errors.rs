@@ -211,6 +211,41 @@ fn an_other_io_error_takes_the_code_of_what_it_wraps() {
 }
 
 #[test]
+fn the_message_names_the_inner_error_that_decided_the_code() {
+    // The outer text says nothing of what happened: the deciding error's
+    // text follows it.
+    let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new(
+        "transport error",
+        io::Error::from(ErrorKind::TimedOut),
+    ));
+    let status = Status::from_error(&error);
+    assert_eq!(status.code(), Code::DeadlineExceeded);
+    assert_eq!(status.message(), "transport error: timed out");
+    // The same through `dyn Error` and two unknown links.
+    let nested = Wrapper::new(
+        "request failed",
+        Wrapper::new(
+            "client error",
+            io::Error::from(ErrorKind::ConnectionRefused),
+        ),
+    );
+    let status = Status::from_error(&nested as &(dyn Error + 'static));
+    assert_eq!(status.message(), "request failed: connection refused");
+    // An outer text that already says it is not repeated.
+    let wrapped = io::Error::new(ErrorKind::Other, Wrapper::leaf("disk gone"));
+    let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new("disk gone", wrapped));
+    assert_eq!(Status::from_error(&error).message(), "disk gone");
+    // The outermost error decides: its own text alone.
+    let error: Box<dyn Error + Send + Sync> = Box::new(io::Error::from(ErrorKind::NotFound));
+    assert_eq!(Status::from_error(&error).message(), "entity not found");
+    // Nothing decides (UNKNOWN): the outer text alone.
+    let error: Box<dyn Error + Send + Sync> =
+        Box::new(Wrapper::new("opaque", Wrapper::leaf("inner")));
+    let status = Status::from_error(&error);
+    assert_eq!((status.code(), status.message()), (Code::Unknown, "opaque"));
+}
+
+#[test]
 fn a_kind_chosen_by_the_wrapper_wins_over_what_it_wraps() {
     // Outermost definite code first.
     let error = io::Error::new(ErrorKind::TimedOut, refused());
@@ -451,7 +486,11 @@ fn anyhow_context_layers() {
     {
         assert_eq!(error.code(), Code::Unavailable);
         let status = Status::from_error(&error);
-        assert_eq!(status.to_string(), "UNAVAILABLE: fetching user 7");
+        // The outer context, then the error that decided the code.
+        assert_eq!(
+            status.to_string(),
+            format!("UNAVAILABLE: fetching user 7: {}", error.root_cause())
+        );
     }
 
     let nothing = anyhow::anyhow!("bad luck").context("fetching user 7");
