@@ -232,9 +232,13 @@ fn the_message_names_the_inner_error_that_decided_the_code() {
     let status = Status::from_error(&nested as &(dyn Error + 'static));
     assert_eq!(status.message(), "request failed: connection refused");
     // An outer text that already says it is not repeated.
-    let wrapped = io::Error::new(ErrorKind::Other, Wrapper::leaf("disk gone"));
-    let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new("disk gone", wrapped));
-    assert_eq!(Status::from_error(&error).message(), "disk gone");
+    let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new(
+        "read: timed out",
+        io::Error::from(ErrorKind::TimedOut),
+    ));
+    let status = Status::from_error(&error);
+    assert_eq!(status.code(), Code::DeadlineExceeded);
+    assert_eq!(status.message(), "read: timed out");
     // The outermost error decides: its own text alone.
     let error: Box<dyn Error + Send + Sync> = Box::new(io::Error::from(ErrorKind::NotFound));
     assert_eq!(Status::from_error(&error).message(), "entity not found");
