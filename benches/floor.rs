@@ -30,7 +30,10 @@ use tracing_subscriber::prelude::*;
 
 #[path = "support/otel.rs"]
 mod otel;
+#[path = "support/rounds.rs"]
+mod rounds;
 use otel::{otel_ours, otel_plain, provider};
+use rounds::Rounds;
 
 /// A Sentry transport that drops what it is given.
 struct DropEnvelopes;
@@ -247,16 +250,21 @@ fn ratios() {
     let pairs = pairs(&provider);
     let spans = 20_000;
     let rounds = 15;
-    let mut best = vec![(Duration::MAX, Duration::MAX); pairs.len()];
+    let mut all: Vec<Rounds> = pairs.iter().map(|_| Rounds::default()).collect();
     for _ in 0..rounds {
-        for (pair, best) in pairs.iter().zip(&mut best) {
-            best.0 = best.0.min(run(&pair.plain.0, pair.plain.1, spans));
-            best.1 = best.1.min(run(&pair.ours.0, pair.ours.1, spans));
+        for (pair, rounds) in pairs.iter().zip(&mut all) {
+            let plain = run(&pair.plain.0, pair.plain.1, spans);
+            rounds.push(plain, run(&pair.ours.0, pair.ours.1, spans));
         }
     }
-    println!("\nthroughput, ours ÷ plain (best of {rounds} interleaved rounds of {spans} spans):");
-    for (pair, (plain, ours)) in pairs.iter().zip(best) {
-        let ratio = plain.as_secs_f64() / ours.as_secs_f64();
+    println!(
+        "\nthroughput, ours ÷ plain (best of {rounds} interleaved rounds of {spans} spans; \
+         the median of the rounds' own ratios in brackets):"
+    );
+    for (pair, rounds) in pairs.iter().zip(all) {
+        let (plain, ours) = rounds.best();
+        let ratio = rounds.best_ratio();
+        let median = rounds.median_ratio();
         let per_span = |d: Duration| d.as_nanos() as f64 / spans as f64;
         let goal = if pair.goal.is_nan() {
             String::new()
@@ -264,7 +272,7 @@ fn ratios() {
             format!(" (goal >= {:.2})", pair.goal)
         };
         println!(
-            "  {:<34} {ratio:.3}{goal}   plain {:.0} ns, ours {:.0} ns per span",
+            "  {:<34} {ratio:.3} [{median:.3}]{goal}   plain {:.0} ns, ours {:.0} ns per span",
             pair.name,
             per_span(plain),
             per_span(ours)
@@ -275,18 +283,37 @@ fn ratios() {
 criterion_group!(benches, bench);
 
 fn main() {
-    // `SPANSTATUS_FLOOR_PROFILE=error` (or `ok`, `none`, `rpc`): only run that
-    // workload on our OTel stack for a few seconds, for `perf record`.
+    // `SPANSTATUS_FLOOR_PROFILE=error` (or `ok`, `none`, `rpc`, and `ok-by-hand`,
+    // `error-by-hand`, `rpc-by-hand`, `rpc-none`): only run that workload on our
+    // OTel stack (`SPANSTATUS_FLOOR_PIPELINE=plain`: the plain pipeline) for
+    // `SPANSTATUS_FLOOR_SPANS` spans (default 3 000 000), for `perf record` or
+    // `valgrind --tool=callgrind`, whose instruction counts do not vary with
+    // the machine's load.
     if let Ok(work) = std::env::var("SPANSTATUS_FLOOR_PROFILE") {
         let work = match work.as_str() {
             "none" => Work::Nothing,
+            "rpc-none" => Work::RpcNothing,
             "ok" => Work::Ok,
+            "ok-by-hand" => Work::OkByHand,
             "error" => Work::Error,
+            "error-by-hand" => Work::ErrorByHand,
             "rpc" => Work::RpcError,
-            other => panic!("SPANSTATUS_FLOOR_PROFILE={other:?}: expected none, ok, error or rpc"),
+            "rpc-by-hand" => Work::RpcErrorByHand,
+            other => panic!(
+                "SPANSTATUS_FLOOR_PROFILE={other:?}: expected none, rpc-none, ok, ok-by-hand, \
+                 error, error-by-hand, rpc or rpc-by-hand"
+            ),
         };
+        let spans = std::env::var("SPANSTATUS_FLOOR_SPANS")
+            .map(|n| n.parse().expect("SPANSTATUS_FLOOR_SPANS: a number"))
+            .unwrap_or(3_000_000);
         let provider = provider();
-        run(&otel_ours(&provider), work, 3_000_000);
+        let pipeline = match std::env::var("SPANSTATUS_FLOOR_PIPELINE").as_deref() {
+            Err(_) | Ok("ours") => otel_ours(&provider),
+            Ok("plain") => otel_plain(&provider),
+            Ok(other) => panic!("SPANSTATUS_FLOOR_PIPELINE={other:?}: expected ours or plain"),
+        };
+        run(&pipeline, work, spans);
         return;
     }
     // sentry-tracing's spans need a bound client that samples them; the

@@ -44,8 +44,11 @@ use tracing::Dispatch;
 mod hyper_support;
 #[path = "support/otel.rs"]
 mod otel;
+#[path = "support/rounds.rs"]
+mod rounds;
 use hyper_support::{grpc_handler, serve, status_handler as http_handler};
 use otel::{otel_ours, otel_plain, provider};
+use rounds::Rounds;
 
 /// The two pipelines, as in `benches/support/otel.rs`; with
 /// `SPANSTATUS_TOWER_FILTER=info`, both behind a global INFO filter (what a
@@ -244,22 +247,25 @@ fn ratios() {
         }
         started.elapsed()
     };
-    let mut best = vec![(Duration::MAX, Duration::MAX); pairs.len()];
+    let mut all: Vec<Rounds> = pairs.iter().map(|_| Rounds::default()).collect();
     for _ in 0..rounds {
-        for (pair, best) in pairs.iter_mut().zip(&mut best) {
-            best.0 = best.0.min(time(&mut pair.alone));
-            best.1 = best.1.min(time(&mut pair.ours));
+        for (pair, rounds) in pairs.iter_mut().zip(&mut all) {
+            let alone = time(&mut pair.alone);
+            rounds.push(alone, time(&mut pair.ours));
         }
     }
     println!(
-        "\nrequests/s, ours ÷ TraceLayer alone (best of {rounds} interleaved rounds of {requests}):"
+        "\nrequests/s, ours ÷ TraceLayer alone (best of {rounds} interleaved rounds of {requests}; \
+         the median of the rounds' own ratios in brackets):"
     );
-    for (pair, (alone, ours)) in pairs.iter().zip(best) {
+    for (pair, rounds) in pairs.iter().zip(all) {
+        let (alone, ours) = rounds.best();
         let per_s = |d: Duration| requests as f64 / d.as_secs_f64();
         println!(
-            "  {:<52} {:.3} (goal >= 0.97)   alone {:.0}/s, ours {:.0}/s",
+            "  {:<52} {:.3} [{:.3}] (goal >= 0.97)   alone {:.0}/s, ours {:.0}/s",
             pair.name,
-            alone.as_secs_f64() / ours.as_secs_f64(),
+            rounds.best_ratio(),
+            rounds.median_ratio(),
             per_s(alone),
             per_s(ours)
         );
