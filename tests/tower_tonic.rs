@@ -239,6 +239,10 @@ fn tonic_calls_at_the_collector_and_through_relay() {
         check_otel(span, name, Code::DeadlineExceeded, true, &message);
         check_sentry(&normalized, name, Code::DeadlineExceeded, None);
     }
+    // The client's error is tonic's `transport error`; the `TimeoutExpired`
+    // under it decided the code, and says so in the message.
+    let client = &by_name["client deadline"].status.as_ref().unwrap().message;
+    assert_eq!(client, "transport error: Timeout expired");
     let server = &by_name["server deadline"].status.as_ref().unwrap().message;
     assert!(
         server.starts_with("the call's grpc-timeout passed"),

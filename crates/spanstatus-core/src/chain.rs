@@ -136,11 +136,24 @@ pub(crate) fn chain_message(error: &(dyn Error + 'static)) -> Option<alloc::stri
         return None;
     }
     let outer = alloc::string::ToString::to_string(error);
-    let inner = alloc::string::ToString::to_string(decided);
-    if inner.is_empty() || outer.contains(inner.as_str()) {
-        return None;
+    let inner = link_message(decided);
+    if inner.is_empty() || outer.contains(&*inner) {
+        return Some(outer);
     }
     Some(alloc::format!("{outer}: {inner}"))
+}
+
+/// What a link of a chain says: a status's own message (its `Display` would
+/// repeat the code, and tonic's adds its details), else its `Display` text.
+fn link_message<'a>(link: &'a (dyn Error + 'static)) -> Cow<'a, str> {
+    if let Some(status) = link.downcast_ref::<Status>() {
+        return Cow::Borrowed(status.message());
+    }
+    #[cfg(feature = "tonic")]
+    if let Some(status) = link.downcast_ref::<tonic::Status>() {
+        return Cow::Borrowed(status.message());
+    }
+    Cow::Owned(alloc::string::ToString::to_string(link))
 }
 
 /// What one error says: its own code if it carries one, and the error it wraps.

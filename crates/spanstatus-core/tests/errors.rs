@@ -242,6 +242,24 @@ fn the_message_names_the_inner_error_that_decided_the_code() {
     // The outermost error decides: its own text alone.
     let error: Box<dyn Error + Send + Sync> = Box::new(io::Error::from(ErrorKind::NotFound));
     assert_eq!(Status::from_error(&error).message(), "entity not found");
+    // A status inside: its message, not its `Display` (which repeats the code).
+    let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new(
+        "handler",
+        Status::new(Code::NotFound, "no user 7"),
+    ));
+    let status = Status::from_error(&error);
+    assert_eq!(status.to_string(), "NOT_FOUND: handler: no user 7");
+    #[cfg(feature = "tonic")]
+    {
+        let error: Box<dyn Error + Send + Sync> = Box::new(Wrapper::new(
+            "handler",
+            tonic::Status::unavailable("db slow"),
+        ));
+        assert_eq!(
+            Status::from_error(&error).to_string(),
+            "UNAVAILABLE: handler: db slow"
+        );
+    }
     // Nothing decides (UNKNOWN): the outer text alone.
     let error: Box<dyn Error + Send + Sync> =
         Box::new(Wrapper::new("opaque", Wrapper::leaf("inner")));

@@ -82,37 +82,80 @@ pub(crate) fn failure_error_type(code: Code) -> &'static str {
     }
 }
 
-/// When a gRPC request's `grpc-timeout` runs out.
+/// From when on a gRPC request's cancel is its `grpc-timeout` running out:
+/// the deadline, less [`DEADLINE_SLACK`].
 #[derive(Debug)]
 pub(crate) struct Deadline(Instant);
+
+/// How early a cancel may come and still be the deadline's: 10 ms, or half
+/// the timeout if that is less. Whoever enforces the `grpc-timeout` started
+/// its clock before this layer saw the request (tonic's server: outside every
+/// layer; a client's own deadline: before the request crossed the network),
+/// and timers fire on a millisecond tick.
+fn deadline_slack(timeout: Duration) -> Duration {
+    Duration::from_millis(10).min(timeout / 2)
+}
 
 /// The deadline of a gRPC request, from its `grpc-timeout` header. A value
 /// that does not parse sets none: the server rejects it, not this layer.
 pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
     let value = headers.get(GRPC_TIMEOUT)?;
     let timeout = grpc::parse_timeout_header(value.as_bytes()).ok()?;
-    Instant::now().checked_add(timeout).map(Deadline)
+    Instant::now()
+        .checked_add(timeout - deadline_slack(timeout))
+        .map(Deadline)
 }
 
-/// How early a cancel may come and still be the deadline's. Whoever enforces
-/// the `grpc-timeout` started its clock before this layer saw the request
-/// (tonic's server: outside every layer; a client's own deadline: before the
-/// request crossed the network), and timers fire on a millisecond tick: a
-/// cancel this close to the deadline is the deadline.
-const DEADLINE_SLACK: Duration = Duration::from_millis(10);
-
 impl Deadline {
-    /// CANCELLED at (or within [`DEADLINE_SLACK`] of) the deadline is
+    /// CANCELLED at (or just before, [`deadline_slack`]) the deadline is
     /// DEADLINE_EXCEEDED: tonic reports its own expired `grpc-timeout` as
     /// CANCELLED, and drops the server's handler, where the spec encourages
     /// DEADLINE_EXCEEDED.
     pub(crate) fn judge(&self, status: Status) -> Status {
-        if status.code() != Code::Cancelled || Instant::now() + DEADLINE_SLACK < self.0 {
+        if status.code() != Code::Cancelled || Instant::now() < self.0 {
             return status;
         }
         Status::new(
             Code::DeadlineExceeded,
             format!("the call's grpc-timeout passed ({})", status.message()),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(timeout: &'static str) -> Deadline {
+        let mut headers = HeaderMap::new();
+        headers.insert(GRPC_TIMEOUT, http::HeaderValue::from_static(timeout));
+        grpc_deadline(&headers).expect("a valid grpc-timeout")
+    }
+
+    #[test]
+    fn the_slack_is_10_ms_or_half_a_short_timeout() {
+        assert_eq!(
+            deadline_slack(Duration::from_secs(1)),
+            Duration::from_millis(10)
+        );
+        assert_eq!(
+            deadline_slack(Duration::from_millis(5)),
+            Duration::from_micros(2500)
+        );
+        assert_eq!(deadline_slack(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_cancel_at_the_start_of_a_short_call_stays_cancelled() {
+        // 5 ms: without the cap, a 10 ms slack would call every cancel a
+        // deadline.
+        let status = deadline("5m").judge(Status::new(Code::Cancelled, "dropped"));
+        assert_eq!(status.code(), Code::Cancelled);
+        let status = deadline("20S").judge(Status::new(Code::Cancelled, "dropped"));
+        assert_eq!(status.code(), Code::Cancelled);
+        // Zero: the deadline has passed at once.
+        let status = deadline("0m").judge(Status::new(Code::Cancelled, "dropped"));
+        assert_eq!(status.code(), Code::DeadlineExceeded);
+        assert_eq!(status.message(), "the call's grpc-timeout passed (dropped)");
     }
 }

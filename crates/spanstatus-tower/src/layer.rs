@@ -117,8 +117,9 @@ status_layer! {
     /// the status is final only when the body is done; a broken peer's reply
     /// (no `grpc-status`, an invalid one, a non-200 page) by gRPC's rules; a
     /// reset stream by its HTTP/2 code; CANCELLED when the call is dropped
-    /// before its end, DEADLINE_EXCEEDED when that happens after the
-    /// request's `grpc-timeout` has passed. A status set by the handler stays.
+    /// before its end, DEADLINE_EXCEEDED when that happens once the
+    /// request's `grpc-timeout` has passed (or within 10 ms of it: whoever
+    /// enforces it started its clock first). A status set by the handler stays.
     ///
     /// ```
     /// use spanstatus_tower::GrpcStatusLayer;
@@ -129,7 +130,8 @@ status_layer! {
     /// ```
     GrpcStatusLayer, Protocol::Grpc,
     server: "For a server: only the six server-error codes are OpenTelemetry errors.",
-    client: "For a client: every non-OK code is an OpenTelemetry error.",
+    client: "For a client: every non-OK code is an OpenTelemetry error, except a call its \
+        caller dropped (CANCELLED, `Unset`).",
     own_span: "When no span is current at `call`, make one per call: \
         [`spans::GRPC_SERVER`](crate::spans::GRPC_SERVER)'s or `GRPC_CLIENT`'s.",
     classify: "Your rules for a call's status where they differ from its `grpc-status` \
