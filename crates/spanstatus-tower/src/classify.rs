@@ -72,8 +72,9 @@ pub(crate) fn error_status<E: HasCode + Display + ?Sized>(error: &E) -> Status {
 }
 
 /// OpenTelemetry's `error.type` for an exchange that failed with no response
-/// (HTTP) or no status (gRPC): `timeout` for DEADLINE_EXCEEDED, `cancelled` for CANCELLED,
-/// `_OTHER` otherwise (semantic conventions, "recording errors").
+/// (HTTP) or no status (gRPC): `timeout` for DEADLINE_EXCEEDED, `cancelled`
+/// for CANCELLED, `_OTHER` otherwise (semantic conventions, "recording
+/// errors").
 pub(crate) fn failure_error_type(code: Code) -> &'static str {
     match code {
         Code::DeadlineExceeded => "timeout",
@@ -83,7 +84,7 @@ pub(crate) fn failure_error_type(code: Code) -> &'static str {
 }
 
 /// From when on a gRPC request's cancel is its `grpc-timeout` running out:
-/// the deadline, less [`DEADLINE_SLACK`].
+/// the deadline, less [`deadline_slack`].
 #[derive(Debug)]
 pub(crate) struct Deadline(Instant);
 

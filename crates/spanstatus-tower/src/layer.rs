@@ -285,27 +285,25 @@ impl Exchange {
     /// A failure with no (more) response: the error's status.
     pub(crate) fn fail(&self, status: Status) {
         match self.protocol {
-            Protocol::Http => {
-                let error_type = classify::failure_error_type(status.code());
-                self.mirror_to_sentry(&status);
-                self.span.record_http_failure(self.side, error_type, status);
-            }
+            Protocol::Http => self.record_failure(status),
             Protocol::Grpc => self.grpc(status),
         }
     }
 
     /// The exchange was dropped before its end: the caller's choice, unless
-    /// a gRPC call's deadline had passed.
+    /// a gRPC call's deadline had passed (an HTTP exchange has none).
     pub(crate) fn cancel(&self, what: &'static str) {
-        let status = Status::new(Code::Cancelled, what);
+        self.record_failure(self.judge_deadline(Status::new(Code::Cancelled, what)));
+    }
+
+    /// An exchange that ended with no response (HTTP) or no status from its
+    /// peer (gRPC): `status` with its `error.type`.
+    fn record_failure(&self, status: Status) {
+        let error_type = classify::failure_error_type(status.code());
+        self.mirror_to_sentry(&status);
         match self.protocol {
-            Protocol::Http => self.fail(status),
-            Protocol::Grpc => {
-                let status = self.judge_deadline(status);
-                let error_type = classify::failure_error_type(status.code());
-                self.mirror_to_sentry(&status);
-                self.span.record_grpc_failure(self.side, error_type, status);
-            }
+            Protocol::Http => self.span.record_http_failure(self.side, error_type, status),
+            Protocol::Grpc => self.span.record_grpc_failure(self.side, error_type, status),
         }
     }
 
