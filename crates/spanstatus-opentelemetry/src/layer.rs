@@ -2,18 +2,21 @@
 //! the OpenTelemetry spans of `tracing-opentelemetry`.
 
 use std::fmt;
+use std::sync::OnceLock;
 
-use opentelemetry::trace::SpanKind;
+use opentelemetry::KeyValue;
+use opentelemetry::trace::{SpanKind, Status as OtelStatus, TraceContextExt};
 use spanstatus_tracing::__private::BridgeHooks;
-use tracing::Subscriber;
+use tracing::dispatcher::WeakDispatch;
 use tracing::span::{Attributes, Id, Record};
+use tracing::{Dispatch, Subscriber};
 use tracing_core::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
 use crate::keys;
 use crate::record::{Fields, kind_name};
-use crate::span_type::{SpanType, export};
+use crate::span_type::{Export, SpanType, export};
 use crate::{OkMapping, Policy};
 use spanstatus_tracing::Side;
 
@@ -51,14 +54,17 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// `OpenTelemetrySpanExt`, `get_otel_context` and per-layer filters keep
 /// working). In `on_close`, before the wrapped layer ends the OpenTelemetry
 /// span, it reads the span's outcome with [`spanstatus_tracing::outcome_of`]
-/// and, if there is a status, hands the mapped status and the attributes of
-/// the span's [`SpanType`] to the wrapped layer, once, as a record of its own
-/// fields (`otel.status_code`, `otel.status_description`, and `otel.kind`
-/// when the span declares none but a side was recorded). So the status
-/// tracing keeps (OK is final, the last non-OK wins) is the one exported,
-/// whatever the SDK's own ordering of descriptions would keep. The kind takes
-/// effect only on a span that has not started yet (never entered, no child):
-/// tracing-opentelemetry cannot change the kind of a started span.
+/// and, if there is a status, writes the mapped status and the attributes of
+/// the span's [`SpanType`] once: straight onto the OpenTelemetry span
+/// (`get_otel_context`, through the dispatcher this layer was registered
+/// in), or, when a kind must still be set, as a record of the wrapped
+/// layer's own fields (`otel.status_code`, `otel.status_description`, and
+/// `otel.kind` when the span declares none but a side was recorded). So the
+/// status tracing keeps (OK is final, the last non-OK wins) is the one
+/// exported, whatever the SDK's own ordering of descriptions would keep.
+/// The kind takes effect only on a span that has not started yet (never
+/// entered, no child): tracing-opentelemetry cannot change the kind of a
+/// started span.
 ///
 /// # Which policy
 ///
@@ -73,6 +79,20 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 pub struct StatusLayer<L> {
     inner: L,
     settings: Settings,
+    dispatch: Registered,
+}
+
+/// The dispatcher this layer was registered in: what finds a closing span's
+/// OpenTelemetry span (`get_otel_context`) without asking the thread for its
+/// current dispatcher. Weak: the dispatcher owns the layer. A clone starts
+/// empty, so that a clone put into another subscriber never reaches this one.
+#[derive(Default)]
+struct Registered(OnceLock<WeakDispatch>);
+
+impl Clone for Registered {
+    fn clone(&self) -> Self {
+        Registered::default()
+    }
 }
 
 /// The layer's settings, each kept on its own so that no builder call undoes
@@ -116,6 +136,7 @@ impl<L> StatusLayer<L> {
         StatusLayer {
             inner,
             settings: Settings::default(),
+            dispatch: Registered::default(),
         }
     }
 
@@ -307,14 +328,35 @@ impl<L> StatusLayer<L> {
             &policy,
             self.settings.code_on_every_span,
         );
-        let mut fields = Fields::of(&export);
+        let mut export = export;
         if declares_http_status {
-            fields.http_status = None;
+            export.http_status = None;
         }
-        if declared.is_none() {
-            fields.kind = side_kind.as_ref().map(kind_name);
+        // Only the builder of a span not started yet can still take a kind.
+        let kind = if declared.is_none() {
+            side_kind.as_ref().map(kind_name)
+        } else {
+            None
+        };
+        // A kind to pass on needs the record; so does a span whose
+        // OpenTelemetry context this layer cannot reach.
+        if kind.is_none()
+            && let Some(cx) = self.otel_context(id)
+        {
+            write_to_span(&cx.span(), export);
+            return;
         }
+        let mut fields = Fields::of(&export);
+        fields.kind = kind;
         self.record_into_inner(id, ctx, &fields);
+    }
+
+    /// The OpenTelemetry context of span `id` (its span started now if it was
+    /// not), through the dispatcher this layer was registered in; `None` when
+    /// that is unknown or gone.
+    fn otel_context(&self, id: &Id) -> Option<opentelemetry::Context> {
+        let dispatch = self.dispatch.0.get()?.upgrade()?;
+        tracing_opentelemetry::get_otel_context(id, &dispatch)
     }
 
     /// Hands `fields` to the wrapped layer as if the span had recorded them:
@@ -335,6 +377,10 @@ where
     L: Layer<S>,
 {
     type Inner = L;
+
+    fn register_dispatch(&self, subscriber: &Dispatch) {
+        let _ = self.dispatch.0.set(subscriber.downgrade());
+    }
 
     fn new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
         if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some()
@@ -360,3 +406,46 @@ where
 }
 
 spanstatus_tracing::wrapper_layer!(StatusLayer);
+
+/// Writes `export` straight onto a started OpenTelemetry span: no string
+/// copied (the record's visitor copies each), one lock of the SDK span per
+/// value, in the record's order.
+fn write_to_span(span: &opentelemetry::trace::SpanRef<'_>, export: Export) {
+    let Export {
+        status,
+        error_type,
+        rpc_code,
+        http_status,
+        grpc_code,
+    } = export;
+    if status != OtelStatus::Unset {
+        span.set_status(status);
+    }
+    if let Some(code) = rpc_code {
+        span.set_attribute(KeyValue::new(keys::RPC_RESPONSE_STATUS_CODE, code));
+    }
+    if let Some(value) = error_type {
+        span.set_attribute(KeyValue::new(keys::ERROR_TYPE, value));
+    }
+    if let Some(status) = http_status {
+        span.set_attribute(KeyValue::new(keys::HTTP_RESPONSE_STATUS_CODE, status));
+    }
+    if let Some(code) = grpc_code {
+        span.set_attribute(KeyValue::new(keys::RPC_GRPC_STATUS_CODE, code));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_of_a_registered_layer_is_not_registered() {
+        let layer = StatusLayer::new(tracing_subscriber::layer::Identity::new());
+        let dispatch = Dispatch::new(tracing_subscriber::registry());
+        BridgeHooks::<tracing_subscriber::Registry>::register_dispatch(&layer, &dispatch);
+        assert!(layer.dispatch.0.get().is_some());
+        // Put into another subscriber, the clone must not reach this one's spans.
+        assert!(layer.clone().dispatch.0.get().is_none());
+    }
+}

@@ -2,11 +2,15 @@
 //! a `Record` of its special fields (`otel.kind`, `otel.status_code`,
 //! `otel.status_description`) and of our attribute keys.
 //!
-//! Why a record: tracing-opentelemetry applies a record to the span's builder
-//! while the OpenTelemetry span has not started (so the kind can still be
-//! set, and nothing takes the SDK span's lock), and to the span once it has.
-//! The other way in, `get_otel_context`, starts the span and clones its
-//! context first.
+//! When a record: only for a span whose kind must still be set (it declares
+//! no `otel.kind`, but a side was recorded with its status), or whose
+//! OpenTelemetry context this layer cannot reach. tracing-opentelemetry
+//! applies a record to the span's builder while the OpenTelemetry span has
+//! not started, so the kind can still be set. Otherwise the layer writes
+//! straight onto the span (`write_to_span` in `layer.rs`): the record's
+//! visitor copies every string into a `String`, which made an error span's
+//! record cost more than both `OpenTelemetrySpanExt` calls of the by-hand
+//! peer (docs/benchmarks.md).
 
 use opentelemetry::Value as OtelValue;
 use opentelemetry::trace::{SpanKind, Status as OtelStatus};

@@ -312,3 +312,49 @@ fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
         ]
     );
 }
+
+/// The status goes to the OpenTelemetry span of the subscriber the span
+/// belongs to, even when it closes where another subscriber is the default
+/// (a handle moved into another dispatcher's scope): the layer reaches its
+/// span through the dispatcher it was registered in, not the thread's.
+#[test]
+fn a_span_closed_under_another_default_subscriber_keeps_its_status() {
+    fn pipeline() -> (InMemorySpanExporter, SdkTracerProvider, tracing::Dispatch) {
+        let exporter = InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter.clone())
+            .build();
+        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("types"));
+        let subscriber = tracing_subscriber::registry().with(spanstatus_opentelemetry::layer(otel));
+        (exporter, provider, tracing::Dispatch::new(subscriber))
+    }
+    let (home_exporter, home_provider, home) = pipeline();
+    let (other_exporter, other_provider, other) = pipeline();
+    let span = tracing::dispatcher::with_default(&home, || {
+        let span = tracing::info_span!("moved", rpc.system.name = "grpc");
+        span.in_scope(|| {});
+        span.set_canonical_status(Code::NotFound, "no user 7");
+        span
+    });
+    // The other subscriber has a span with the same id: it must stay untouched.
+    tracing::dispatcher::with_default(&other, || {
+        let bystander = tracing::info_span!("bystander");
+        bystander.in_scope(|| drop(span));
+    });
+    home_provider.force_flush().unwrap();
+    other_provider.force_flush().unwrap();
+    let home_spans = home_exporter.get_finished_spans().unwrap();
+    let moved = named(&home_spans, "moved");
+    assert_eq!(moved.status, Status::error("no user 7"));
+    assert_eq!(
+        ours(moved),
+        [
+            kv("rpc.response.status_code", "NOT_FOUND"),
+            kv("error.type", "NOT_FOUND"),
+        ]
+    );
+    let other_spans = other_exporter.get_finished_spans().unwrap();
+    let bystander = named(&other_spans, "bystander");
+    assert_eq!(bystander.status, Status::Unset);
+    assert!(ours(bystander).is_empty(), "{:?}", bystander.attributes);
+}
