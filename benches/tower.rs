@@ -77,6 +77,94 @@ fn pipelines(provider: &SdkTracerProvider) -> (Dispatch, Dispatch) {
     }
 }
 
+/// What a user writes without us to get the same OpenTelemetry data: spans
+/// that declare the fields, and `TraceLayer` callbacks that record them by
+/// hand with the server's semantic-convention rules (a 4xx stays `Unset`;
+/// gRPC: the six server-error codes are errors). No status in tracing or
+/// Sentry, no classifier, no cancellation: the cheapest way to a status on
+/// these spans with tracing-opentelemetry, the lower bound of any layer.
+mod by_hand {
+    use std::time::Duration;
+
+    use http::{HeaderMap, Request, Response};
+    use spanstatus::Code;
+    use tower_http::trace::{DefaultOnEos, DefaultOnResponse, OnEos, OnResponse};
+    use tracing::Span;
+    use tracing::field::Empty;
+
+    pub fn http_span<B>(request: &Request<B>) -> Span {
+        let method = request.method().as_str();
+        let path = request.uri().path();
+        tracing::info_span!(
+            "HTTP request",
+            otel.kind = "server",
+            otel.name = method,
+            http.request.method = method,
+            url.path = path,
+            sentry.name = %format_args!("{method} {path}"),
+            sentry.op = "http.server",
+            http.response.status_code = Empty,
+            error.type = Empty,
+            otel.status_code = Empty,
+            otel.status_description = Empty,
+        )
+    }
+
+    pub fn http_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
+        DefaultOnResponse::new().on_response(response, latency, span);
+        let status = response.status();
+        // An i64: tracing-opentelemetry formats a u64 (or u16) as a string.
+        span.record("http.response.status_code", i64::from(status.as_u16()));
+        if status.is_server_error() {
+            span.record("error.type", status.as_str());
+            span.record("otel.status_code", "error");
+            span.record(
+                "otel.status_description",
+                status.canonical_reason().unwrap_or(""),
+            );
+        }
+    }
+
+    pub fn grpc_span<B>(request: &Request<B>) -> Span {
+        let path = request.uri().path();
+        tracing::info_span!(
+            "gRPC call",
+            otel.kind = "server",
+            otel.name = path,
+            rpc.system = "grpc",
+            url.path = path,
+            sentry.name = path,
+            sentry.op = "grpc.server",
+            rpc.response.status_code = Empty,
+            error.type = Empty,
+            otel.status_code = Empty,
+            otel.status_description = Empty,
+        )
+    }
+
+    pub fn grpc_eos(trailers: Option<&HeaderMap>, latency: Duration, span: &Span) {
+        DefaultOnEos::new().on_eos(trailers, latency, span);
+        let header = |name| {
+            trailers
+                .and_then(|t| t.get(name))
+                .map(|v| v.to_str().unwrap_or(""))
+        };
+        let code = header("grpc-status")
+            .and_then(|s| s.parse().ok())
+            .and_then(Code::from_i32)
+            .unwrap_or(Code::Unknown);
+        span.record("rpc.response.status_code", code.as_str());
+        if code.is_server_error() {
+            span.record("error.type", code.as_str());
+            span.record("otel.status_code", "error");
+            span.record(
+                "otel.status_description",
+                header("grpc-message").unwrap_or(""),
+            );
+        }
+    }
+}
+
 const HTTP_PATHS: [&str; 3] = ["/200", "/404", "/503"];
 const GRPC_PATHS: [&str; 3] = ["/0", "/5", "/14"];
 
@@ -142,6 +230,7 @@ impl Variant {
 struct Pair {
     name: &'static str,
     alone: Variant,
+    by_hand: Variant,
     ours: Variant,
 }
 
@@ -164,11 +253,22 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
             .make_span_with(spans::GRPC_SERVER)
             .on_failure(())
     };
-    let (http_alone, http_ours, grpc_alone, grpc_ours) = runtime.block_on(async {
+    let (http_alone, http_by_hand, http_ours) = runtime.block_on(async {
         (
             serve(move || {
                 ServiceBuilder::new()
                     .layer(http_trace())
+                    .service_fn(http_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(
+                        TraceLayer::new_for_http()
+                            .make_span_with(by_hand::http_span)
+                            .on_response(by_hand::http_response)
+                            .on_failure(()),
+                    )
                     .service_fn(http_handler)
             })
             .await,
@@ -179,9 +279,24 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
                     .service_fn(http_handler)
             })
             .await,
+        )
+    });
+    let (grpc_alone, grpc_by_hand, grpc_ours) = runtime.block_on(async {
+        (
             serve(move || {
                 ServiceBuilder::new()
                     .layer(grpc_trace())
+                    .service_fn(grpc_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(
+                        TraceLayer::new_for_grpc()
+                            .make_span_with(by_hand::grpc_span)
+                            .on_eos(by_hand::grpc_eos)
+                            .on_failure(()),
+                    )
                     .service_fn(grpc_handler)
             })
             .await,
@@ -197,15 +312,18 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
     // A subscriber of its own for each variant.
     let ((http_plain, http_stack), (grpc_plain, grpc_stack)) =
         (pipelines(provider), pipelines(provider));
+    let (http_by_hand_plain, grpc_by_hand_plain) = (pipelines(provider).0, pipelines(provider).0);
     vec![
         Pair {
             name: "HTTP/1 GET (200, 404, 503)",
             alone: variant(http_plain, http_alone, false, &HTTP_PATHS),
+            by_hand: variant(http_by_hand_plain, http_by_hand, false, &HTTP_PATHS),
             ours: variant(http_stack, http_ours, false, &HTTP_PATHS),
         },
         Pair {
             name: "gRPC unary over HTTP/2 (OK, NOT_FOUND, UNAVAILABLE)",
             alone: variant(grpc_plain, grpc_alone, true, &GRPC_PATHS),
+            by_hand: variant(grpc_by_hand_plain, grpc_by_hand, true, &GRPC_PATHS),
             ours: variant(grpc_stack, grpc_ours, true, &GRPC_PATHS),
         },
     ]
@@ -227,6 +345,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("{} / TraceLayer alone", pair.name), |b| {
             b.iter(|| pair.alone.request(&runtime))
         });
+        group.bench_function(format!("{} / status by hand", pair.name), |b| {
+            b.iter(|| pair.by_hand.request(&runtime))
+        });
         group.bench_function(format!("{} / + our layer", pair.name), |b| {
             b.iter(|| pair.ours.request(&runtime))
         });
@@ -247,32 +368,38 @@ fn ratios() {
         }
         started.elapsed()
     };
-    let mut all: Vec<Rounds> = pairs.iter().map(|_| Rounds::default()).collect();
+    // Per pair: (alone, ours) and (alone, by hand), from the same rounds.
+    let mut all: Vec<(Rounds, Rounds)> = pairs.iter().map(|_| Default::default()).collect();
     for _ in 0..rounds {
-        for (pair, rounds) in pairs.iter_mut().zip(&mut all) {
+        for (pair, (ours, by_hand)) in pairs.iter_mut().zip(&mut all) {
             let alone = time(&mut pair.alone);
-            rounds.push(alone, time(&mut pair.ours));
+            ours.push(alone, time(&mut pair.ours));
+            by_hand.push(alone, time(&mut pair.by_hand));
         }
     }
     println!(
-        "\nrequests/s, ours ÷ TraceLayer alone (best of {rounds} interleaved rounds of {requests}; \
+        "\nrequests/s ÷ TraceLayer alone (best of {rounds} interleaved rounds of {requests}; \
          the median of the rounds' own ratios in brackets):"
     );
-    for (pair, rounds) in pairs.iter().zip(all) {
-        let (alone, ours) = rounds.best();
-        let per_s = |d: Duration| requests as f64 / d.as_secs_f64();
-        println!(
-            "  {:<52} {:.3} [{:.3}] (goal >= 0.97)   alone {:.0}/s, ours {:.0}/s",
-            pair.name,
-            rounds.best_ratio(),
-            rounds.median_ratio(),
-            per_s(alone),
-            per_s(ours)
-        );
+    let per_s = |d: Duration| requests as f64 / d.as_secs_f64();
+    for (pair, (ours, by_hand)) in pairs.iter().zip(all) {
+        println!("  {}", pair.name);
+        for (name, rounds) in [("ours (goal >= 0.97)", ours), ("status by hand", by_hand)] {
+            let (alone, this) = rounds.best();
+            println!(
+                "    {:<22} {:.3} [{:.3}]   alone {:.0}/s, this {:.0}/s",
+                name,
+                rounds.best_ratio(),
+                rounds.median_ratio(),
+                per_s(alone),
+                per_s(this)
+            );
+        }
     }
 }
 
-/// `alone`: `TraceLayer` alone under the plain pipeline; `layer`: with
+/// `alone`: `TraceLayer` alone under the plain pipeline; `by-hand`: its
+/// callbacks record the status by hand ([`by_hand`]), same pipeline; `layer`: with
 /// `HttpStatusLayer::server()` inside, same pipeline; `ours`: with the layer,
 /// under the README's stack.
 fn in_process(side: &str) {
@@ -308,15 +435,23 @@ fn in_process(side: &str) {
     }
     let provider = provider();
     let dispatch = match side {
-        "alone" | "layer" => otel_plain(&provider),
+        "alone" | "layer" | "by-hand" => otel_plain(&provider),
         "ours" => otel_ours(&provider),
-        other => panic!("SPANSTATUS_TOWER_INPROC={other:?}: expected alone, layer or ours"),
+        other => {
+            panic!("SPANSTATUS_TOWER_INPROC={other:?}: expected alone, by-hand, layer or ours")
+        }
     };
     let trace = TraceLayer::new_for_http()
         .make_span_with(spans::HTTP_SERVER)
         .on_failure(());
     tracing::dispatcher::with_default(&dispatch, || {
         if side == "alone" {
+            requests(trace.layer(tower::service_fn(not_found)));
+        } else if side == "by-hand" {
+            let trace = TraceLayer::new_for_http()
+                .make_span_with(by_hand::http_span)
+                .on_response(by_hand::http_response)
+                .on_failure(());
             requests(trace.layer(tower::service_fn(not_found)));
         } else {
             requests(trace.layer(HttpStatusLayer::server().layer(tower::service_fn(not_found))));
@@ -327,15 +462,17 @@ fn in_process(side: &str) {
 criterion_group!(benches, bench);
 
 fn main() {
-    // `SPANSTATUS_TOWER_INPROC=alone|layer|ours`: 10 000 404s through
+    // `SPANSTATUS_TOWER_INPROC=alone|by-hand|layer|ours`: 10 000 404s through
     // `TraceLayer` in-process, no sockets, for `valgrind --tool=callgrind`
     // (instruction counts are repeatable there, not over loopback).
     if let Ok(side) = std::env::var("SPANSTATUS_TOWER_INPROC") {
         in_process(&side);
         return;
     }
-    // `SPANSTATUS_TOWER_PROFILE=alone|ours` (HTTP) or `grpc-alone|grpc-ours`:
-    // only requests of that pair and side for a few seconds, for `perf record`.
+    // `SPANSTATUS_TOWER_PROFILE=alone|by-hand|layer|ours` (HTTP), or one of
+    // them after `grpc-`: only requests of that pair and side, for `perf
+    // record` or `valgrind --tool=callgrind` (`SPANSTATUS_TOWER_REQUESTS`,
+    // default 150 000).
     if let Ok(side) = std::env::var("SPANSTATUS_TOWER_PROFILE") {
         let runtime = runtime();
         let provider = provider();
@@ -346,9 +483,17 @@ fn main() {
         let mut pair = pairs(&runtime, &provider).swap_remove(pair);
         let variant = match side {
             "alone" => &mut pair.alone,
+            "by-hand" => &mut pair.by_hand,
             "ours" => &mut pair.ours,
+            // Our layer under the plain pipeline: what the layer costs
+            // before any of the status reaches OpenTelemetry.
+            "layer" => {
+                pair.ours.dispatch = pipelines(&provider).0;
+                &mut pair.ours
+            }
             other => panic!(
-                "SPANSTATUS_TOWER_PROFILE={other:?}: expected alone, ours, grpc-alone or grpc-ours"
+                "SPANSTATUS_TOWER_PROFILE={other:?}: expected [grpc-]alone, [grpc-]by-hand, \
+                 [grpc-]layer or [grpc-]ours"
             ),
         };
         let requests: usize = std::env::var("SPANSTATUS_TOWER_REQUESTS")

@@ -1,5 +1,5 @@
 //! The table of the 17 canonical codes. Every name, number, description and
-//! `Code -> HTTP` mapping in this workspace is derived from [`codes!`] below.
+//! `Code -> HTTP` mapping in this workspace is derived from the `codes!` macro below.
 
 use core::fmt;
 

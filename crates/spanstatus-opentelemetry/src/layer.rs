@@ -12,7 +12,7 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::{Dispatch, Subscriber};
 use tracing_core::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::registry::{LookupSpan, SpanRef};
+use tracing_subscriber::registry::LookupSpan;
 
 use crate::keys;
 use crate::record::{Fields, kind_name};
@@ -203,7 +203,7 @@ impl<L: fmt::Debug> fmt::Debug for StatusLayer<L> {
 }
 
 /// `.with_span_status()` on `tracing-opentelemetry`'s layers: the same as
-/// [`layer`].
+/// [`layer()`].
 ///
 /// ```
 /// use spanstatus_opentelemetry::WithSpanStatus;
@@ -229,10 +229,20 @@ struct DeclaredKind(SpanKind);
 
 /// Reads `otel.kind` the way `tracing-opentelemetry` does: a string or a
 /// `Debug`/`Display` value, case-insensitive.
-#[derive(Default)]
-struct KindVisitor(Option<SpanKind>);
+struct KindVisitor {
+    /// The callsite's `otel.kind`: compared by index, not by name, for each
+    /// field visited.
+    field: Field,
+    kind: Option<SpanKind>,
+}
 
 fn parse_kind(s: &str) -> Option<SpanKind> {
+    // The spellings spans use, before the case-insensitive search.
+    match s {
+        "server" => return Some(SpanKind::Server),
+        "client" => return Some(SpanKind::Client),
+        _ => {}
+    }
     [
         ("server", SpanKind::Server),
         ("client", SpanKind::Client),
@@ -246,28 +256,34 @@ fn parse_kind(s: &str) -> Option<SpanKind> {
 
 impl Visit for KindVisitor {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == SPAN_KIND_FIELD {
-            self.0 = parse_kind(value);
+        if *field == self.field {
+            self.kind = parse_kind(value);
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == SPAN_KIND_FIELD {
-            self.0 = parse_kind(&format!("{value:?}"));
+        if *field == self.field {
+            self.kind = parse_kind(&format!("{value:?}"));
         }
     }
 }
 
 impl<L> StatusLayer<L> {
-    /// Keeps the `otel.kind` that `visit` finds, if any, in the span's
-    /// extensions; only called for callsites that declare the field.
-    fn record_kind<S>(span: &SpanRef<'_, S>, visit: impl FnOnce(&mut KindVisitor))
-    where
+    /// Keeps the `otel.kind` that `visit` finds for `field` (the callsite's
+    /// `otel.kind`), if any, in the extensions of span `id`.
+    fn record_kind<S>(
+        id: &Id,
+        ctx: &Context<'_, S>,
+        field: Field,
+        visit: impl FnOnce(&mut KindVisitor),
+    ) where
         S: Subscriber + for<'a> LookupSpan<'a>,
     {
-        let mut visitor = KindVisitor::default();
+        let mut visitor = KindVisitor { field, kind: None };
         visit(&mut visitor);
-        if let Some(kind) = visitor.0 {
+        if let Some(kind) = visitor.kind
+            && let Some(span) = ctx.span(id)
+        {
             span.extensions_mut().replace(DeclaredKind(kind));
         }
     }
@@ -383,20 +399,19 @@ where
     }
 
     fn new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
-        if attrs.metadata().fields().field(SPAN_KIND_FIELD).is_some()
-            && let Some(span) = ctx.span(id)
-        {
-            Self::record_kind(&span, |visitor| attrs.record(visitor));
+        if let Some(field) = attrs.metadata().fields().field(SPAN_KIND_FIELD) {
+            Self::record_kind(id, ctx, field, |visitor| attrs.record(visitor));
         }
     }
 
     fn record(&self, id: &Id, values: &Record<'_>, ctx: &Context<'_, S>) {
-        // One lookup: the span gives both its callsite's fields and its extensions.
-        if let Some(span) = ctx.span(id)
-            && let Some(field) = span.metadata().fields().field(SPAN_KIND_FIELD)
+        // A record does not say its callsite: the span's lookup does.
+        if let Some(field) = ctx
+            .metadata(id)
+            .and_then(|metadata| metadata.fields().field(SPAN_KIND_FIELD))
             && values.contains(&field)
         {
-            Self::record_kind(&span, |visitor| values.record(visitor));
+            Self::record_kind(id, ctx, field, |visitor| values.record(visitor));
         }
     }
 

@@ -72,7 +72,7 @@
 //!
 //! # Three ways in
 //!
-//! - `tracing` spans: wrap `tracing-opentelemetry`'s layer in [`layer`]
+//! - `tracing` spans: wrap `tracing-opentelemetry`'s layer in [`layer()`]
 //!   ([`StatusLayer`], or `.with_span_status()` with [`WithSpanStatus`]) and
 //!   set the status with `spanstatus_tracing::CanonicalStatusExt`. The
 //!   status is applied once, when the span closes.

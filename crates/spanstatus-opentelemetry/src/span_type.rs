@@ -75,6 +75,33 @@ pub(crate) const fn http_status_is_error(status: u16, server: bool) -> bool {
     }
 }
 
+/// `"100"` to `"999"` back to back: an HTTP status's `error.type` as a
+/// `&'static str`, with no allocation per failed request.
+static STATUS_NUMBERS: [u8; 2700] = {
+    let mut digits = [0; 2700];
+    let mut n = 100;
+    while n < 1000 {
+        let i = (n - 100) * 3;
+        digits[i] = b'0' + (n / 100) as u8;
+        digits[i + 1] = b'0' + (n / 10 % 10) as u8;
+        digits[i + 2] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    digits
+};
+
+/// An HTTP status code as an attribute value: `503` → `"503"`.
+fn status_number(status: u16) -> Value {
+    let digits = usize::from(status)
+        .checked_sub(100)
+        .and_then(|n| STATUS_NUMBERS.get(n * 3..n * 3 + 3));
+    match digits.map(std::str::from_utf8) {
+        Some(Ok(digits)) => Value::from(digits),
+        // Outside 100..=999: `record_http_response` takes any u16.
+        _ => Value::from(status.to_string()),
+    }
+}
+
 /// What the bridge writes on one OpenTelemetry span: the status and up to
 /// four attributes.
 #[derive(Debug, PartialEq)]
@@ -149,7 +176,7 @@ pub(crate) fn export(
     let is_error = matches!(status, OtelStatus::Error { .. });
     let error_type = is_error.then(|| match (span_type, http_status, &outcome.error_type) {
         (SpanType::Http, Some(http), None) if http_status_is_error(http, server) => {
-            Value::from(http.to_string())
+            status_number(http)
         }
         (SpanType::Http, _, Some(identifier)) => Value::String(identifier.clone().into()),
         _ => Value::from(code.as_str()),
@@ -162,5 +189,23 @@ pub(crate) fn export(
         http_status: http_status.map(i64::from),
         grpc_code: (rpc_code.is_some() && policy.legacy_grpc_status_code())
             .then(|| i64::from(code.as_i32())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_number_is_its_decimal_digits_for_every_u16() {
+        for status in 0..=u16::MAX {
+            let value = status_number(status);
+            assert_eq!(value.as_str(), status.to_string(), "{status}");
+            // Static, not allocated, for every status a response can carry.
+            let allocated = !matches!(&value, Value::String(s) if s.as_str().as_ptr()
+                >= STATUS_NUMBERS.as_ptr()
+                && s.as_str().as_ptr() < STATUS_NUMBERS.as_ptr().wrapping_add(2700));
+            assert_eq!(allocated, !(100..1000).contains(&status), "{status}");
+        }
     }
 }

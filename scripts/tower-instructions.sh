@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Instructions per request of the tower bench's variants over loopback, under
+# valgrind's callgrind (repeatable where timing is not): client and server in
+# one process, user space only. Each variant runs N and 2N requests; the
+# difference divided by N leaves out the set-up. Needs valgrind.
+#
+#   scripts/tower-instructions.sh            # HTTP/1 and gRPC, no level filter
+#   SPANSTATUS_TOWER_FILTER=info scripts/tower-instructions.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo bench --features full --bench tower --no-run 2>/dev/null
+bench=$(ls -t target/release/deps/tower-* | grep -v '\.d$' | head -1)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+count() { # variant requests
+    SPANSTATUS_TOWER_PROFILE=$1 SPANSTATUS_TOWER_REQUESTS=$2 \
+        valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bench" 2>&1 |
+        sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+for protocol in http grpc; do
+    prefix=$([ $protocol = grpc ] && echo grpc- || true)
+    n=$([ $protocol = grpc ] && [ -z "${SPANSTATUS_TOWER_FILTER:-}" ] && echo 500 || echo 2000)
+    alone=
+    for variant in alone by-hand layer ours; do
+        a=$(count "$prefix$variant" "$n")
+        b=$(count "$prefix$variant" $((2 * n)))
+        per=$(((b - a) / n))
+        alone=${alone:-$per}
+        awk -v p="$protocol" -v v="$variant" -v n="$per" -v a="$alone" \
+            'BEGIN { printf "%-5s %-8s %9d instructions/request  %.3f of alone\n", p, v, n, a / n }'
+    done
+done
