@@ -5,6 +5,9 @@
 //!   `make_span_with(spans::*)`, `on_failure(())`) in front of the handler,
 //!   under what a user has without us: tracing → tracing-opentelemetry → SDK
 //!   (simple processor, no-op exporter).
+//! - by hand: `TraceLayer` alone, its callbacks recording the same
+//!   OpenTelemetry status and attributes by hand ([`by_hand`]), same
+//!   pipeline: the lower bound of any layer that exports them.
 //! - ours: the same server with `HttpStatusLayer::server()` (or
 //!   `GrpcStatusLayer::server()`) inside `TraceLayer`, under the README's
 //!   stack (`spanstatus::tracing::layer()` and the OTel wrapper).
@@ -13,7 +16,9 @@
 //! thread (a current-thread runtime): HTTP/1 GETs answered 200, 404 and 503
 //! in turn; gRPC unary calls over HTTP/2 answered OK, NOT_FOUND and
 //! UNAVAILABLE in their trailers. Rounds of each variant are interleaved;
-//! the best round of each is kept.
+//! the best round of each is kept. `scripts/tower-instructions.sh` counts
+//! each variant's instructions under callgrind, which timing cannot match for
+//! repeatability.
 //!
 //! ```sh
 //! cargo bench --features full --bench tower -- --warm-up-time 1 --measurement-time 3
