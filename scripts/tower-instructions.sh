@@ -8,23 +8,38 @@
 #   SPANSTATUS_TOWER_FILTER=info scripts/tower-instructions.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench --features full --bench tower --no-run 2>/dev/null
-bench=$(ls -t target/release/deps/tower-* | grep -v '\.d$' | head -1)
+command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 1; }
+
+# The bench binary this build made (not whichever tower-* is newest).
+bench=$(cargo bench --features full --bench tower --no-run --message-format=json |
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "tower" and m.get("executable"):
+        print(m["executable"])')
+[ -x "$bench" ] || { echo "no tower bench binary from cargo" >&2; exit 1; }
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count() { # variant requests
-    SPANSTATUS_TOWER_PROFILE=$1 SPANSTATUS_TOWER_REQUESTS=$2 \
+    local refs
+    refs=$(SPANSTATUS_TOWER_PROFILE=$1 SPANSTATUS_TOWER_REQUESTS=$2 \
         valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bench" 2>&1 |
-        sed -n 's/.*I *refs: *//p' | tr -d ,
+        sed -n 's/.*I *refs: *//p' | tr -d ,)
+    [ -n "$refs" ] || { echo "callgrind gave no count for $1" >&2; exit 1; }
+    echo "$refs"
 }
 for protocol in http grpc; do
     prefix=$([ $protocol = grpc ] && echo grpc- || true)
+    # Unfiltered, a gRPC call is ~1.7 M instructions (h2's TRACE spans).
     n=$([ $protocol = grpc ] && [ -z "${SPANSTATUS_TOWER_FILTER:-}" ] && echo 500 || echo 2000)
     alone=
     for variant in alone by-hand layer ours; do
         a=$(count "$prefix$variant" "$n")
         b=$(count "$prefix$variant" $((2 * n)))
         per=$(((b - a) / n))
+        [ "$per" -gt 0 ] || { echo "$variant: $b after $a instructions" >&2; exit 1; }
         alone=${alone:-$per}
         awk -v p="$protocol" -v v="$variant" -v n="$per" -v a="$alone" \
             'BEGIN { printf "%-5s %-8s %9d instructions/request  %.3f of alone\n", p, v, n, a / n }'

@@ -12,7 +12,7 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::{Dispatch, Subscriber};
 use tracing_core::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
 use crate::keys;
 use crate::record::{Fields, kind_name};
@@ -230,8 +230,8 @@ struct DeclaredKind(SpanKind);
 /// Reads `otel.kind` the way `tracing-opentelemetry` does: a string or a
 /// `Debug`/`Display` value, case-insensitive.
 struct KindVisitor {
-    /// The callsite's `otel.kind`: compared by index, not by name, for each
-    /// field visited.
+    /// The callsite's `otel.kind`: compared by callsite and index, not by
+    /// name, for each field visited.
     field: Field,
     kind: Option<SpanKind>,
 }
@@ -270,19 +270,18 @@ impl Visit for KindVisitor {
 
 impl<L> StatusLayer<L> {
     /// Keeps the `otel.kind` that `visit` finds for `field` (the callsite's
-    /// `otel.kind`), if any, in the extensions of span `id`.
-    fn record_kind<S>(
-        id: &Id,
-        ctx: &Context<'_, S>,
+    /// `otel.kind`), if any, in the extensions of the span `span` looks up.
+    fn record_kind<'a, S>(
         field: Field,
         visit: impl FnOnce(&mut KindVisitor),
+        span: impl FnOnce() -> Option<SpanRef<'a, S>>,
     ) where
-        S: Subscriber + for<'a> LookupSpan<'a>,
+        S: Subscriber + for<'b> LookupSpan<'b>,
     {
         let mut visitor = KindVisitor { field, kind: None };
         visit(&mut visitor);
         if let Some(kind) = visitor.kind
-            && let Some(span) = ctx.span(id)
+            && let Some(span) = span()
         {
             span.extensions_mut().replace(DeclaredKind(kind));
         }
@@ -399,19 +398,19 @@ where
     }
 
     fn new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
+        // The span is looked up only when it declares a kind.
         if let Some(field) = attrs.metadata().fields().field(SPAN_KIND_FIELD) {
-            Self::record_kind(id, ctx, field, |visitor| attrs.record(visitor));
+            Self::record_kind(field, |visitor| attrs.record(visitor), || ctx.span(id));
         }
     }
 
     fn record(&self, id: &Id, values: &Record<'_>, ctx: &Context<'_, S>) {
-        // A record does not say its callsite: the span's lookup does.
-        if let Some(field) = ctx
-            .metadata(id)
-            .and_then(|metadata| metadata.fields().field(SPAN_KIND_FIELD))
+        // One lookup: the span gives both its callsite's fields and its extensions.
+        if let Some(span) = ctx.span(id)
+            && let Some(field) = span.metadata().fields().field(SPAN_KIND_FIELD)
             && values.contains(&field)
         {
-            Self::record_kind(id, ctx, field, |visitor| values.record(visitor));
+            Self::record_kind(field, |visitor| values.record(visitor), || Some(span));
         }
     }
 
