@@ -237,12 +237,6 @@ struct KindVisitor {
 }
 
 fn parse_kind(s: &str) -> Option<SpanKind> {
-    // The spellings spans use, before the case-insensitive search.
-    match s {
-        "server" => return Some(SpanKind::Server),
-        "client" => return Some(SpanKind::Client),
-        _ => {}
-    }
     [
         ("server", SpanKind::Server),
         ("client", SpanKind::Client),
