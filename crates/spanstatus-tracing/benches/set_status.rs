@@ -12,7 +12,7 @@ use tracing_subscriber::prelude::*;
 
 fn bench(c: &mut Criterion) {
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus_tracing::layer())
+        .with(spanstatus_tracing::fmt_layer())
         .with(
             tracing_subscriber::fmt::layer()
                 .with_span_events(FmtSpan::CLOSE)

@@ -7,28 +7,27 @@ use std::fmt::Display;
 use spanstatus_core::{Code, HasCode, Status};
 use tracing::Span;
 
-use crate::slot::{self, Outcome, Protocol, Side, Traffic};
+use crate::slot;
 
 /// Sets and reads the canonical status of a [`tracing::Span`], with no field
-/// declared when the span is created. The same four verbs exist on
-/// OpenTelemetry and Sentry spans (`spanstatus-opentelemetry`,
-/// `spanstatus-sentry`), and none of them collides with a method of
-/// `tracing-opentelemetry` or Sentry.
+/// declared when the span is created. The same verbs exist on OpenTelemetry
+/// and Sentry spans (`spanstatus-opentelemetry`, `spanstatus-sentry`), and
+/// none of them collides with a method of `tracing-opentelemetry` or Sentry.
 ///
 /// The status is kept in the span's registry extensions, so it works with any
 /// subscriber built on `tracing_subscriber::registry()` (`fmt()` included),
-/// from any thread holding the span, entered or not. Rules (OpenTelemetry's):
-/// an OK is final; any later non-OK status replaces an earlier non-OK one.
-/// On a disabled span, `Span::none()`, or a subscriber without a registry the
-/// setters do nothing and [`canonical_status`](Self::canonical_status) is `None`.
+/// from any thread holding the span, entered or not. The rule, the same on
+/// Sentry spans: an OK is final; any later non-OK status replaces an earlier
+/// non-OK one; a status set here is never replaced by what middleware reads
+/// from traffic ([`ExchangeExt`](crate::ExchangeExt)). On a disabled span,
+/// `Span::none()`, or a subscriber without a registry the setters do nothing
+/// and [`canonical_status`](Self::canonical_status) is `None`.
 ///
 /// ```
 /// use spanstatus_core::Code;
 /// use spanstatus_tracing::CanonicalStatusExt;
-/// use tracing_subscriber::prelude::*;
 ///
-/// let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
-/// tracing::subscriber::with_default(subscriber, || {
+/// tracing::subscriber::with_default(tracing_subscriber::registry(), || {
 ///     let span = tracing::info_span!("cache.get", key = 42);
 ///     let _entered = span.enter();
 ///     span.set_canonical_status(Code::NotFound, "Cache miss");
@@ -68,65 +67,10 @@ pub trait CanonicalStatusExt {
     fn canonical_status(&self) -> Option<Status>;
 
     /// Sets `code` and `message` on this span's parent, e.g. from inside a
-    /// child: `Span::current().set_parent_canonical_status(..)`.
+    /// child: `Span::current().set_parent_canonical_status(..)`. (tracing
+    /// only: OpenTelemetry and Sentry spans have no handle to their parent.)
     fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
 
-    /// Records which side of an exchange this span is, so that exporters
-    /// apply that side's rules (OpenTelemetry: a server's 4xx and NOT_FOUND
-    /// stay `Unset`) even when the span declares no `otel.kind`.
-    fn set_canonical_side(&self, side: Side);
-
-    /// Records an HTTP response's status code: the canonical code
-    /// [`Code::from_http_status`] gives, no message (the status code says it
-    /// all), the side, and the number itself, which OpenTelemetry exports as
-    /// `http.response.status_code`. A status set by code stays (a handler's
-    /// OK for an expected 404 keeps its OK); an earlier one read from traffic
-    /// is replaced.
-    fn record_http_status(&self, side: Side, status: u16);
-
-    /// Records an HTTP response whose canonical status your own rules
-    /// decide: `status` (OK for a 404 a client expects, say), the side, and
-    /// the response's number, still exported as `http.response.status_code`.
-    /// When `status` has the code [`Code::from_http_status`] gives, the
-    /// exporters apply the HTTP rules as for
-    /// [`record_http_status`](Self::record_http_status); another code follows
-    /// the rules of the span's kind. The same precedence.
-    fn record_http_response(&self, side: Side, http_status: u16, status: impl Into<Status>);
-
-    /// Records an HTTP exchange that failed with no (whole) response:
-    /// `status` (e.g. DEADLINE_EXCEEDED for a timeout) and `error_type`, a
-    /// low-cardinality identifier of the failure for OpenTelemetry's
-    /// `error.type` (`timeout`, the error type's name, `_OTHER`; never a
-    /// message). The same precedence as [`record_http_status`](Self::record_http_status).
-    fn record_http_failure(
-        &self,
-        side: Side,
-        error_type: impl Into<Cow<'static, str>>,
-        status: impl Into<Status>,
-    );
-
-    /// Records a gRPC status read from traffic (`grpc-status` and
-    /// `grpc-message`, a `tonic::Status`) and the side: the span is an RPC
-    /// span for the exporters. The same precedence as
-    /// [`record_http_status`](Self::record_http_status).
-    fn record_grpc_status(&self, side: Side, status: impl Into<Status>);
-
-    /// Records a gRPC call that ended with no status from its peer: `status`
-    /// (CANCELLED for a call its caller dropped) and `error_type`, the
-    /// failure's low-cardinality identifier (`cancelled`, `timeout`). The
-    /// span is an RPC span; a CANCELLED recorded this way is the caller's
-    /// choice, so OpenTelemetry leaves it `Unset` on a client too (semconv
-    /// 1.41), where a CANCELLED `grpc-status` from the server is an error.
-    /// The same precedence as [`record_http_status`](Self::record_http_status).
-    fn record_grpc_failure(
-        &self,
-        side: Side,
-        error_type: impl Into<Cow<'static, str>>,
-        status: impl Into<Status>,
-    );
-
-    /// Everything recorded so far about this span's outcome, if anything.
-    fn canonical_outcome(&self) -> Option<Outcome>;
 }
 
 impl CanonicalStatusExt for Span {
@@ -139,58 +83,13 @@ impl CanonicalStatusExt for Span {
     }
 
     fn canonical_status(&self) -> Option<Status> {
-        slot::read(self)
+        slot::read_status(self)
     }
 
     fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
         if let Some((parent, dispatch)) = slot::parent_id(self) {
             slot::offer_to(&dispatch, &parent, Status::new(code, message));
         }
-    }
-
-    fn set_canonical_side(&self, side: Side) {
-        slot::set_side(self, side);
-    }
-
-    fn record_http_status(&self, side: Side, status: u16) {
-        self.record_http_response(
-            side,
-            status,
-            Status::new(Code::from_http_status(status), ""),
-        );
-    }
-
-    fn record_http_response(&self, side: Side, http_status: u16, status: impl Into<Status>) {
-        let traffic = Traffic::new(side, Protocol::Http, status.into());
-        slot::record_traffic(self, traffic.with_http_status(http_status));
-    }
-
-    fn record_http_failure(
-        &self,
-        side: Side,
-        error_type: impl Into<Cow<'static, str>>,
-        status: impl Into<Status>,
-    ) {
-        let traffic = Traffic::new(side, Protocol::Http, status.into());
-        slot::record_traffic(self, traffic.with_error_type(error_type.into()));
-    }
-
-    fn record_grpc_status(&self, side: Side, status: impl Into<Status>) {
-        slot::record_traffic(self, Traffic::new(side, Protocol::Grpc, status.into()));
-    }
-
-    fn record_grpc_failure(
-        &self,
-        side: Side,
-        error_type: impl Into<Cow<'static, str>>,
-        status: impl Into<Status>,
-    ) {
-        let traffic = Traffic::new(side, Protocol::Grpc, status.into());
-        slot::record_traffic(self, traffic.with_error_type(error_type.into()));
-    }
-
-    fn canonical_outcome(&self) -> Option<Outcome> {
-        slot::read_outcome(self)
     }
 }
 
@@ -200,9 +99,7 @@ impl CanonicalStatusExt for Span {
 /// ```
 /// use spanstatus_core::Code;
 /// use spanstatus_tracing::SetStatusExt;
-/// # use tracing_subscriber::prelude::*;
-/// # let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
-/// # tracing::subscriber::with_default(subscriber, || {
+/// # tracing::subscriber::with_default(tracing_subscriber::registry(), || {
 ///
 /// let span = tracing::info_span!("cache.get");
 /// span.set_status(Code::NotFound, "Cache miss");

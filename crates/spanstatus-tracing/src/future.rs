@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
 use spanstatus_core::{Code, HasCode};
 use tracing::Span;
 
@@ -16,9 +17,7 @@ use crate::CanonicalStatusExt;
 /// ```
 /// use spanstatus_core::Code;
 /// use spanstatus_tracing::{CanonicalStatusExt, InstrumentStatusExt};
-/// # use tracing_subscriber::prelude::*;
-/// # let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
-/// # tracing::subscriber::with_default(subscriber, || {
+/// # tracing::subscriber::with_default(tracing_subscriber::registry(), || {
 ///
 /// async fn fetch() -> Result<String, spanstatus_core::Status> {
 ///     Err(spanstatus_core::Status::new(Code::Unavailable, "backend down"))
@@ -50,14 +49,29 @@ pub trait InstrumentStatusExt: Future + Sized {
 
 impl<F: Future> InstrumentStatusExt for F {}
 
-/// The future of [`InstrumentStatusExt::instrument_with_status`].
-#[derive(Debug)]
-#[must_use = "futures do nothing unless polled"]
-pub struct StatusInstrumented<F> {
-    // `None` once the future has completed: a drop after that is no cancellation.
-    inner: Option<F>,
-    span: Span,
-    cancelled_on_drop: bool,
+pin_project! {
+    /// The future of [`InstrumentStatusExt::instrument_with_status`].
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    pub struct StatusInstrumented<F> {
+        // `None` once the future has completed: a drop after that is no cancellation.
+        #[pin]
+        inner: Option<F>,
+        span: Span,
+        cancelled_on_drop: bool,
+    }
+
+    impl<F> PinnedDrop for StatusInstrumented<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.inner.is_some() && *this.cancelled_on_drop {
+                // Inside the span, so that the inner future's own drop is in it too.
+                let _entered = this.span.enter();
+                this.inner.set(None);
+                this.span.set_canonical_code(Code::Cancelled);
+            }
+        }
+    }
 }
 
 impl<F> StatusInstrumented<F> {
@@ -82,31 +96,14 @@ where
     type Output = Result<T, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `inner` is structurally pinned: it is never moved out while
-        // pinned (only dropped in place, here or in `Drop`), and `Self` does
-        // not implement `Unpin` unless `F` does.
-        let this = unsafe { self.get_unchecked_mut() };
+        let mut this = self.project();
         let _entered = this.span.enter();
-        let Some(inner) = this.inner.as_mut() else {
+        let Some(inner) = this.inner.as_mut().as_pin_mut() else {
             panic!("`StatusInstrumented` polled after completion");
         };
-        // SAFETY: see above.
-        let inner = unsafe { Pin::new_unchecked(inner) };
         let output = std::task::ready!(inner.poll(cx));
-        // Dropped in place, so the pin guarantee holds.
-        this.inner = None;
+        this.inner.set(None);
         this.span.record_result(&output);
         Poll::Ready(output)
-    }
-}
-
-impl<F> Drop for StatusInstrumented<F> {
-    fn drop(&mut self) {
-        if self.inner.is_some() && self.cancelled_on_drop {
-            // Inside the span, so that the inner future's own drop is in it too.
-            let _entered = self.span.enter();
-            self.inner = None;
-            self.span.set_canonical_code(Code::Cancelled);
-        }
     }
 }

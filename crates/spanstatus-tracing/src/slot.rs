@@ -1,8 +1,6 @@
-//! Where a span's status lives (the registry's span extensions), the rule
-//! that decides which of several statuses is kept, and what else an exporter
-//! needs to know about the exchange the span records.
+//! Where a span's status lives (the registry's span extensions) and the one
+//! rule that decides which of several statuses is kept.
 
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use spanstatus_core::Status;
@@ -10,109 +8,81 @@ use tracing::span::Id;
 use tracing::{Dispatch, Span};
 use tracing_subscriber::registry::{LookupSpan, Registry, SpanRef};
 
-/// The side of an exchange a span records: what OpenTelemetry calls the span
-/// kind, for the kinds whose status rules differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Side {
-    /// The span sent the request and got (or missed) the response.
-    Client,
-    /// The span handled a request.
-    Server,
-}
-
-/// The protocol a status was read from, when it was read from traffic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Protocol {
-    /// gRPC: `grpc-status` and `grpc-message`, or a `tonic::Status`.
-    Grpc,
-    /// HTTP: a response's status code, or an exchange that got no response.
-    Http,
-}
-
-/// Everything recorded on a span about its outcome: the status and, when
-/// known, the side, the protocol, the HTTP status code and the `error.type`
-/// identifier of an exchange that failed without a response.
-///
-/// What [`outcome_of`] gives exporter adapters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Outcome {
-    /// The canonical status, if one was set.
-    pub status: Option<Status>,
-    /// `true` when the status was set by code (by hand, from an error), not
-    /// read from traffic: such a status is never replaced by traffic.
-    pub set_by_code: bool,
-    /// The side of the exchange, if recorded.
-    pub side: Option<Side>,
-    /// The protocol the status was read from, if it was read from traffic.
-    pub protocol: Option<Protocol>,
-    /// The HTTP response's status code, if there was one.
-    pub http_status: Option<u16>,
-    /// For an exchange that failed with no response (HTTP) or no status from
-    /// its peer (gRPC): a low-cardinality identifier of the failure
-    /// (`timeout`, `cancelled`, an error type's name, `_OTHER`).
-    pub error_type: Option<Cow<'static, str>>,
-}
+use crate::exchange::Exchange;
 
 /// How many [`StatusSlot`]s exist, in every registry. While there are none,
 /// closing a span needs no lookup of its extensions: spans that never get a
 /// status cost the layers nothing.
 static LIVE_SLOTS: AtomicUsize = AtomicUsize::new(0);
 
-/// `false` when no span anywhere holds a status or an outcome, so that a
-/// layer's `on_close` can skip looking one up. Doc-hidden: for the exporter
-/// bridges.
+/// `false` when no span anywhere holds a status, so that a layer's
+/// `on_close` can skip looking one up. Doc-hidden: for the exporter bridges.
 #[doc(hidden)]
-pub fn any_outcome_recorded() -> bool {
+pub fn any_status_recorded() -> bool {
     // Relaxed is enough: a status set on a span happens before that span's
     // close, and the count cannot drop to 0 while the span's slot lives.
     LIVE_SLOTS.load(Ordering::Relaxed) != 0
 }
 
-/// The span extension that holds the outcome. Inserted when a span first gets
-/// a status or a side (one small allocation, only for those spans), dropped
-/// with the span's extensions when it closes.
+/// The span extension that holds the status. Inserted when a span first gets
+/// a status or an exchange (one small allocation, only for those spans),
+/// dropped with the span's extensions when it closes.
 #[derive(Debug)]
 pub(crate) struct StatusSlot {
-    outcome: Outcome,
+    /// Set by the application, by code.
+    application: Option<Status>,
+    /// Recorded from traffic.
+    exchange: Option<Exchange>,
 }
 
 impl StatusSlot {
     fn new() -> StatusSlot {
         LIVE_SLOTS.fetch_add(1, Ordering::Relaxed);
         StatusSlot {
-            outcome: Outcome::default(),
+            application: None,
+            exchange: None,
         }
     }
 
-    /// The status, if any.
-    #[cfg(feature = "fmt")]
-    pub(crate) fn status(&self) -> Option<Status> {
-        self.outcome.status.clone()
-    }
-
-    /// A status set by code. OpenTelemetry's rule, on our side of the fence:
-    /// OK is final; any other status replaces the one before it (the last one
-    /// wins); a status read from traffic is always replaced.
+    /// The rule, the same for every backend that can keep it: a status set
+    /// by code beats one read from traffic; among those set by code, OK is
+    /// final and otherwise the last one wins.
     fn offer(&mut self, status: Status) -> bool {
-        let outcome = &mut self.outcome;
-        if outcome.set_by_code && outcome.status.as_ref().is_some_and(Status::is_ok) {
+        if self.application.as_ref().is_some_and(Status::is_ok) {
             return false;
         }
-        outcome.status = Some(status);
-        outcome.set_by_code = true;
+        self.application = Some(status);
         true
     }
 
-    /// A status read from traffic: replaces an earlier one read from traffic
-    /// (a body error after a 200), never one set by code.
-    fn offer_traffic(&mut self, status: Status) -> bool {
-        if self.outcome.set_by_code {
-            return false;
+    /// Traffic: a later record replaces an earlier one, and never a status
+    /// set by code (which stays in front of it).
+    fn record(&mut self, exchange: Exchange) {
+        self.exchange = Some(match self.exchange.take() {
+            Some(earlier) => earlier.then(exchange),
+            None => exchange,
+        });
+    }
+
+    /// The final status.
+    pub(crate) fn status(&self) -> Option<&Status> {
+        self.application
+            .as_ref()
+            .or(self.exchange.as_ref().map(Exchange::status))
+    }
+
+    /// The exchange, with the final status.
+    fn exchange(&self) -> Option<Exchange> {
+        let exchange = self.exchange.clone()?;
+        Some(exchange.overridden_by(self.application.as_ref()))
+    }
+
+    /// The final status, and the exchange if there is one, in one lookup.
+    fn read(&self) -> Option<(Status, Option<Exchange>)> {
+        match self.exchange() {
+            Some(exchange) => Some((exchange.status().clone(), Some(exchange))),
+            None => self.application.clone().map(|status| (status, None)),
         }
-        self.outcome.status = Some(status);
-        true
     }
 }
 
@@ -122,29 +92,44 @@ impl Drop for StatusSlot {
     }
 }
 
-/// The status recorded on `span`, for any layer that holds a [`SpanRef`].
+/// The final status of `span`, for any layer that holds a [`SpanRef`]: a
+/// status set by code, else the one its [`Exchange`] recorded.
 ///
 /// This is the extension point exporter adapters build on: a layer reads the
 /// final status here in its `on_close` and puts it on its own span. The status
 /// stays in the extensions until every layer's `on_close` has run.
 pub fn status_of<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Status> {
-    if !any_outcome_recorded() {
+    if !any_status_recorded() {
         return None;
     }
     span.extensions()
         .get::<StatusSlot>()
-        .and_then(|slot| slot.outcome.status.clone())
+        .and_then(|slot| slot.status().cloned())
 }
 
-/// Everything recorded on `span` about its outcome ([`Outcome`]), or `None`
-/// when nothing was: [`status_of`] with the side, protocol and HTTP status.
-pub fn outcome_of<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Outcome> {
-    if !any_outcome_recorded() {
+/// The [`Exchange`] recorded on `span`, with its final status (a status set
+/// by code replaces traffic's), or `None` when no exchange was recorded.
+pub fn exchange_of<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Exchange> {
+    if !any_status_recorded() {
         return None;
     }
     span.extensions()
         .get::<StatusSlot>()
-        .map(|slot| slot.outcome.clone())
+        .and_then(StatusSlot::exchange)
+}
+
+/// [`status_of`] and [`exchange_of`] in one lookup. Doc-hidden: for the
+/// exporter bridges.
+#[doc(hidden)]
+pub fn recorded_on<'a, R: LookupSpan<'a>>(
+    span: &SpanRef<'a, R>,
+) -> Option<(Status, Option<Exchange>)> {
+    if !any_status_recorded() {
+        return None;
+    }
+    span.extensions()
+        .get::<StatusSlot>()
+        .and_then(StatusSlot::read)
 }
 
 /// Runs `f` on the extensions of the span `id` if the dispatcher is built on
@@ -159,11 +144,7 @@ fn with_registry_span<T>(
 }
 
 /// Runs `f` on the slot of span `id`, inserting an empty one first if needed.
-pub(crate) fn update<T>(
-    dispatch: &Dispatch,
-    id: &Id,
-    f: impl FnOnce(&mut StatusSlot) -> T,
-) -> Option<T> {
+fn update<T>(dispatch: &Dispatch, id: &Id, f: impl FnOnce(&mut StatusSlot) -> T) -> Option<T> {
     with_registry_span(dispatch, id, |span| {
         let mut extensions = span.extensions_mut();
         match extensions.get_mut::<StatusSlot>() {
@@ -178,7 +159,7 @@ pub(crate) fn update<T>(
     })
 }
 
-pub(crate) fn update_span<T>(span: &Span, f: impl FnOnce(&mut StatusSlot) -> T) -> Option<T> {
+fn update_span<T>(span: &Span, f: impl FnOnce(&mut StatusSlot) -> T) -> Option<T> {
     span.with_subscriber(|(id, dispatch)| update(dispatch, id, f))
         .flatten()
 }
@@ -191,69 +172,19 @@ pub(crate) fn offer_to(dispatch: &Dispatch, id: &Id, status: Status) -> bool {
     update(dispatch, id, |slot| slot.offer(status)).unwrap_or(false)
 }
 
-/// What traffic tells about an exchange, recorded in one step.
-pub(crate) struct Traffic {
-    pub(crate) side: Side,
-    pub(crate) protocol: Protocol,
-    pub(crate) status: Status,
-    pub(crate) http_status: Option<u16>,
-    pub(crate) error_type: Option<Cow<'static, str>>,
+pub(crate) fn record_exchange(span: &Span, exchange: Exchange) {
+    update_span(span, |slot| slot.record(exchange));
 }
 
-impl Traffic {
-    pub(crate) fn new(side: Side, protocol: Protocol, status: Status) -> Traffic {
-        Traffic {
-            side,
-            protocol,
-            status,
-            http_status: None,
-            error_type: None,
-        }
-    }
-
-    /// A response with this HTTP status code.
-    pub(crate) fn with_http_status(self, http_status: u16) -> Traffic {
-        Traffic {
-            http_status: Some(http_status),
-            ..self
-        }
-    }
-
-    /// An exchange that failed with no (whole) response, or no status.
-    pub(crate) fn with_error_type(self, error_type: Cow<'static, str>) -> Traffic {
-        Traffic {
-            error_type: Some(error_type),
-            ..self
-        }
-    }
-}
-
-pub(crate) fn record_traffic(span: &Span, traffic: Traffic) -> bool {
-    update_span(span, |slot| {
-        let outcome = &mut slot.outcome;
-        outcome.side = Some(traffic.side);
-        outcome.protocol = Some(traffic.protocol);
-        // A failure after the headers keeps the response's status code.
-        outcome.http_status = traffic.http_status.or(outcome.http_status);
-        outcome.error_type = traffic.error_type;
-        slot.offer_traffic(traffic.status)
-    })
-    .unwrap_or(false)
-}
-
-pub(crate) fn set_side(span: &Span, side: Side) {
-    update_span(span, |slot| slot.outcome.side = Some(side));
-}
-
-pub(crate) fn read(span: &Span) -> Option<Status> {
+pub(crate) fn read_status(span: &Span) -> Option<Status> {
     span.with_subscriber(|(id, dispatch)| with_registry_span(dispatch, id, |span| status_of(&span)))
         .flatten()
         .flatten()
 }
 
-pub(crate) fn read_outcome(span: &Span) -> Option<Outcome> {
+pub(crate) fn read_exchange(span: &Span) -> Option<Exchange> {
     span.with_subscriber(|(id, dispatch)| {
-        with_registry_span(dispatch, id, |span| outcome_of(&span))
+        with_registry_span(dispatch, id, |span| exchange_of(&span))
     })
     .flatten()
     .flatten()
@@ -271,6 +202,7 @@ pub(crate) fn parent_id(span: &Span) -> Option<(Id, Dispatch)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchange::{Protocol, Side, StatusSource};
     use spanstatus_core::Code;
 
     #[test]
@@ -278,35 +210,39 @@ mod tests {
         let mut slot = StatusSlot::new();
         assert!(slot.offer(Status::new(Code::Unavailable, "b")));
         assert!(slot.offer(Status::new(Code::NotFound, "a")));
-        assert_eq!(slot.outcome.status, Some(Status::new(Code::NotFound, "a")));
+        assert_eq!(slot.status(), Some(&Status::new(Code::NotFound, "a")));
         assert!(slot.offer(Status::new(Code::Ok, "done")));
         assert!(!slot.offer(Status::new(Code::Internal, "late")));
         assert!(!slot.offer(Status::new(Code::Ok, "again")));
-        assert_eq!(slot.outcome.status, Some(Status::new(Code::Ok, "done")));
+        assert_eq!(slot.status(), Some(&Status::new(Code::Ok, "done")));
     }
 
     #[test]
     fn traffic_never_replaces_code_and_code_replaces_traffic() {
         let mut slot = StatusSlot::new();
         // A 200, then a body error: the later traffic wins.
-        assert!(slot.offer_traffic(Status::new(Code::Ok, "")));
-        assert!(slot.offer_traffic(Status::new(Code::DataLoss, "body cut")));
-        assert_eq!(slot.outcome.status.as_ref().unwrap().code(), Code::DataLoss);
-        assert!(!slot.outcome.set_by_code);
+        slot.record(Exchange::http_response(Side::Server, 200));
+        slot.record(Exchange::failure(
+            Side::Server,
+            Protocol::Http,
+            Status::new(Code::DataLoss, "body cut"),
+        ));
+        assert_eq!(slot.status().unwrap().code(), Code::DataLoss);
+        assert_eq!(slot.exchange().unwrap().http_status(), Some(200));
         // A handler's own status replaces traffic, and traffic cannot undo it.
         assert!(slot.offer(Status::new(Code::Ok, "expected 404")));
-        assert!(!slot.offer_traffic(Status::new(Code::NotFound, "")));
-        assert_eq!(
-            slot.outcome.status,
-            Some(Status::new(Code::Ok, "expected 404"))
-        );
+        slot.record(Exchange::http_response(Side::Server, 404));
+        assert_eq!(slot.status(), Some(&Status::new(Code::Ok, "expected 404")));
+        let exchange = slot.exchange().unwrap();
+        assert_eq!(exchange.source(), StatusSource::Application);
+        assert_eq!(exchange.http_status(), Some(404));
     }
 
     #[test]
     fn slots_are_counted_while_they_live() {
         // Other tests may hold slots concurrently: only check our own.
         let slot = StatusSlot::new();
-        assert!(any_outcome_recorded());
+        assert!(any_status_recorded());
         drop(slot);
     }
 }

@@ -180,7 +180,7 @@ pub fn offer_to_current(
 #[doc(hidden)]
 pub mod __private {
     pub use super::{BridgeHooks, offer_to_current};
-    pub use crate::slot::any_outcome_recorded;
+    pub use crate::slot::{any_status_recorded, recorded_on};
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};
     pub use tracing::{Dispatch, Event, Metadata, Subscriber};

@@ -1,6 +1,7 @@
 //! What our layer and the setters allocate: nothing for a span that never gets
 //! a status; one small allocation (the span's status slot) when a span first
 //! gets one; nothing more for later statuses with a `&'static str` message.
+#![cfg(feature = "fmt")]
 
 use spanstatus_devtools::alloc::{Counting, allocations_in};
 
@@ -23,7 +24,7 @@ fn fmt_stack(with_ours: bool) -> Dispatch {
     if with_ours {
         Dispatch::new(
             tracing_subscriber::registry()
-                .with(spanstatus_tracing::layer())
+                .with(spanstatus_tracing::fmt_layer())
                 .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink)),
         )
     } else {

@@ -31,7 +31,7 @@ fn fmt_close_line_shows_the_final_status() {
     let out = Buffer::default();
     let writer = out.clone();
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus_tracing::layer())
+        .with(spanstatus_tracing::fmt_layer())
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
@@ -56,7 +56,7 @@ fn json_close_line_shows_the_final_status() {
     let out = Buffer::default();
     let writer = out.clone();
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus_tracing::layer().with_fmt_fields(JsonFields::new()))
+        .with(spanstatus_tracing::fmt_layer().with_fmt_fields(JsonFields::new()))
         .with(
             tracing_subscriber::fmt::layer()
                 .json()

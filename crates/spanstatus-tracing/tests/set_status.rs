@@ -9,14 +9,13 @@ use tracing::Span;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
-fn with_layer<T>(f: impl FnOnce() -> T) -> T {
-    let subscriber = tracing_subscriber::registry().with(spanstatus_tracing::layer());
-    tracing::subscriber::with_default(subscriber, f)
+fn with_registry<T>(f: impl FnOnce() -> T) -> T {
+    tracing::subscriber::with_default(tracing_subscriber::registry(), f)
 }
 
 #[test]
 fn works_without_declared_fields_and_reads_back() {
-    with_layer(|| {
+    with_registry(|| {
         let span = tracing::info_span!("cache.get");
         assert_eq!(span.canonical_status(), None);
         span.set_status(Code::NotFound, "Cache miss");
@@ -64,7 +63,7 @@ fn companions_status_code_and_error() {
             Code::ResourceExhausted
         }
     }
-    with_layer(|| {
+    with_registry(|| {
         let span = tracing::info_span!("a");
         span.record_canonical_status(Status::new(Code::Unavailable, "down"));
         assert_eq!(
@@ -89,7 +88,7 @@ fn companions_status_code_and_error() {
 
 #[test]
 fn precedence_ok_is_final_last_error_wins() {
-    with_layer(|| {
+    with_registry(|| {
         let span = tracing::info_span!("a");
         span.set_status(Code::Internal, "b");
         span.set_status(Code::Internal, "a");
@@ -120,9 +119,7 @@ fn none_disabled_and_no_subscriber_are_no_ops() {
     span.set_status(Code::NotFound, "x");
     assert_eq!(span.canonical_status(), None);
 
-    let filtered = tracing_subscriber::registry()
-        .with(spanstatus_tracing::layer())
-        .with(LevelFilter::INFO);
+    let filtered = tracing_subscriber::registry().with(LevelFilter::INFO);
     tracing::subscriber::with_default(filtered, || {
         let disabled = tracing::debug_span!("disabled");
         assert!(disabled.is_disabled());
@@ -134,7 +131,7 @@ fn none_disabled_and_no_subscriber_are_no_ops() {
 
 #[test]
 fn before_first_enter_between_enters_and_from_other_threads() {
-    with_layer(|| {
+    with_registry(|| {
         let span = tracing::info_span!("work");
         span.set_status(Code::Unavailable, "before enter");
         {
@@ -166,7 +163,7 @@ fn before_first_enter_between_enters_and_from_other_threads() {
 
 #[test]
 fn parent_from_inside_a_child() {
-    with_layer(|| {
+    with_registry(|| {
         let parent = tracing::info_span!("parent");
         let _p = parent.enter();
         let child = tracing::info_span!("child");
@@ -187,7 +184,7 @@ fn parent_from_inside_a_child() {
 fn eight_threads_times_ten_thousand_calls_obey_the_rules() {
     const THREADS: usize = 8;
     const CALLS: usize = 10_000;
-    with_layer(|| {
+    with_registry(|| {
         let errors_only = Arc::new(tracing::info_span!("errors"));
         let with_ok = Arc::new(tracing::info_span!("with_ok"));
         let (done, results) = std::sync::mpsc::channel();
