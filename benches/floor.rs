@@ -3,9 +3,9 @@
 //!
 //! - OpenTelemetry: plain = tracing → tracing-opentelemetry → SDK (simple
 //!   processor, no-op exporter); ours = the README stack, with
-//!   `spanstatus::tracing::layer()` and the OTel wrapper. By hand = the plain
+//!   `spanstatus::tracing::fmt_layer()` and the OTel wrapper. By hand = the plain
 //!   pipeline with the same data written through `OpenTelemetrySpanExt`.
-//! - fmt only: plain = registry + fmt; ours = + `spanstatus::tracing::layer()`.
+//! - fmt only: plain = registry + fmt; ours = + `spanstatus::tracing::fmt_layer()`.
 //! - Sentry: plain = sentry-tracing's `SpanLayer`; ours = our wrapper around it.
 //!
 //! Every span is an entered `cache.get` span. Rounds of each variant are
@@ -60,7 +60,7 @@ fn fmt_plain() -> Dispatch {
 fn fmt_ours() -> Dispatch {
     Dispatch::new(
         tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
+            .with(spanstatus::tracing::fmt_layer())
             .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink)),
     )
 }

@@ -11,7 +11,7 @@
 //!   pipeline: that data through tracing-opentelemetry's record path.
 //! - ours: the same server with `HttpStatusLayer::server()` (or
 //!   `GrpcStatusLayer::server()`) inside `TraceLayer`, under the README's
-//!   stack (`spanstatus::tracing::layer()` and the OTel wrapper).
+//!   stack (`spanstatus::tracing::fmt_layer()` and the OTel wrapper).
 //!
 //! A keep-alive hyper client sends the requests, one at a time, on the same
 //! thread (a current-thread runtime): HTTP/1 GETs answered 200, 404 and 503
@@ -73,7 +73,7 @@ fn pipelines(provider: &SdkTracerProvider) -> (Dispatch, Dispatch) {
                 .with(tracing_opentelemetry::layer().with_tracer(tracer()));
             let ours = tracing_subscriber::registry()
                 .with(LevelFilter::INFO)
-                .with(spanstatus::tracing::layer())
+                .with(spanstatus::tracing::fmt_layer())
                 .with(spanstatus::opentelemetry::layer(
                     tracing_opentelemetry::layer().with_tracer(tracer()),
                 ));

@@ -41,7 +41,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .from_env()
                 .map_err(|e| format!("RUST_LOG: {e}"))?,
         )
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         // sentry-tracing's SpanLayer, wrapped so that statuses reach Sentry.
         .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO))

@@ -6,7 +6,7 @@
 //! # #[cfg(feature = "tracing")] {
 //! use spanstatus::{Code, SetStatusExt};
 //! # use tracing_subscriber::prelude::*;
-//! # let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::layer());
+//! # let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::fmt_layer());
 //! # tracing::subscriber::with_default(subscriber, || {
 //!
 //! let span = tracing::info_span!("cache.get", key = 42);
@@ -26,18 +26,42 @@
 //! Every backend has the same verbs, and none of them collides with the
 //! backend's own methods: `set_canonical_status(code, message)`,
 //! `set_canonical_code(code)`, `record_canonical_status(status)`,
-//! `record_canonical_error(&error)` and `canonical_status()`, on
-//! `tracing::Span`, on OpenTelemetry SDK spans and on Sentry transactions and
-//! spans. `use spanstatus::prelude::*;` brings them all (for the enabled
-//! features) and never breaks code that compiled before.
+//! `record_canonical_error(&error)`, `record_result(&result)` and
+//! `canonical_status()`, on `tracing::Span`, on OpenTelemetry SDK spans and
+//! on Sentry transactions and spans, with one precedence rule: a status set
+//! by code beats one read from traffic, OK is final, otherwise the last one
+//! wins (OpenTelemetry SDK spans, where the SDK forces the first to be
+//! final, are the one exception). [`SetStatusExt`] adds the short
+//! `span.set_status(code, message)` to `tracing::Span`.
 //!
-//! [`SetStatusExt`] adds the short `span.set_status(code, message)` to
-//! `tracing::Span`. `tracing_opentelemetry::OpenTelemetrySpanExt` has a
-//! `set_status` too: a module that imports that trait and calls
-//! `span.set_status(opentelemetry::trace::Status::..)` must not import
-//! [`SetStatusExt`] (Rust would reject both calls as ambiguous, E0034), and
-//! writes `span.set_canonical_status(Code::NotFound, "Cache miss")` with the
-//! prelude instead.
+//! # Imports: glob the prelude, not the crate root
+//!
+//! `use spanstatus::prelude::*;` brings the verbs of every enabled backend
+//! (anonymously, so no name of yours clashes) and `Code`, `Status`,
+//! `HasCode`. Do not write `use spanstatus::*;`: the crate root has a module
+//! named `tracing`, and a glob import of it makes `tracing::info_span!`
+//! ambiguous with the `tracing` crate (E0659).
+//!
+//! ```ignore
+//! use spanstatus::*; // error[E0659]: `tracing` is ambiguous
+//!
+//! let span = tracing::info_span!("ambiguous");
+//! ```
+//!
+//! ```
+//! # #[cfg(feature = "tracing")] {
+//! use spanstatus::prelude::*;
+//!
+//! let span = tracing::info_span!("fine");
+//! span.set_canonical_status(Code::NotFound, "Cache miss");
+//! # }
+//! ```
+//!
+//! (`tests/ui/glob_crate_root.rs` checks the error.)
+//!
+//! Middleware that records what an HTTP or gRPC exchange said (the tower
+//! layers, an adapter of yours) uses `spanstatus::tracing::ExchangeExt`,
+//! which the prelude leaves out.
 //!
 //! # Features
 //!
@@ -50,7 +74,7 @@
 //! | `opentelemetry-proto` | `opentelemetry::code_from_proto_span` (pulls in prost) |
 //! | `sentry` | `sentry`: codes on Sentry spans and transactions |
 //! | `macros` | [`macro@instrument`] and [`derive@HasCode`] (with `tracing`) |
-//! | `tower` | `tower`: layers that set the status of each HTTP and gRPC exchange |
+//! | `tower` | `tower`: layers that set the status of each HTTP and gRPC exchange; with `sentry`, `sentry::TransactionStatusLayer` |
 //! | `full` | all of the above |
 //!
 //! # Macros
@@ -93,7 +117,7 @@
 //!     Ok(std::fs::read(format!("/no/such/dir/{id}"))?)
 //! }
 //!
-//! # let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::layer());
+//! # let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::fmt_layer());
 //! # tracing::subscriber::with_default(subscriber, || {
 //! assert_eq!(FetchError::Bug("oops").code(), Code::Internal);
 //!
@@ -105,6 +129,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use spanstatus_core::*;

@@ -142,7 +142,7 @@ fn errors_carry_their_codes_to_rotel_and_through_relay() {
 
     // The README's stack: fmt aside, the status layer and both exporters.
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(spanstatus::opentelemetry::layer(
             tracing_opentelemetry::layer().with_tracer(provider.tracer("errors")),
         ))

@@ -31,7 +31,7 @@ fn ours(x: u64) -> Result<u64, std::io::Error> {
 #[test]
 fn the_ok_path_allocates_nothing_of_ours() {
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
     tracing::subscriber::with_default(subscriber, || {
         // Warm up: the first spans of each callsite fill the registry's pools.

@@ -192,7 +192,7 @@ fn cancel_on_a_multi_threaded_runtime() {
     let subscriber = {
         use tracing_subscriber::prelude::*;
         tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
+            .with(spanstatus::tracing::fmt_layer())
             .with(seen.clone())
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,5 +1,5 @@
 //! `#[spanstatus::instrument]` on sync functions, end to end on real
-//! `tracing` spans: a registry with `spanstatus::tracing::layer()`, the final
+//! `tracing` spans: a registry with `spanstatus::tracing::fmt_layer()`, the final
 //! status read as an exporter reads it when the span closes, and with
 //! `canonical_status()`.
 #![cfg(feature = "macros")]

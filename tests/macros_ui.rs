@@ -1,7 +1,9 @@
-//! Compile-fail tests of the macros (`tests/ui/*.rs`, with the expected
-//! errors in `tests/ui/*.stderr`): wrong code names, variants without a
-//! code, `cancel` on a sync function, unknown arguments. Each error points at
-//! the offending token. One `TestCases` builds them all in one go.
+//! Compile tests (`tests/ui/*.rs`, with the expected errors in
+//! `tests/ui/*.stderr`): the macros' wrong code names, variants without a
+//! code, `cancel` on a sync function, unknown arguments, each error pointing
+//! at the offending token; and the imports the crate docs advise against
+//! (`use spanstatus::*;`, E0659) and for (`tests/ui-pass`). One `TestCases`
+//! builds them all in one go.
 //!
 //! `TRYBUILD=overwrite cargo test --features full --test macros_ui` rewrites
 //! the `.stderr` files after a deliberate change of a message.
@@ -11,4 +13,5 @@
 fn compile_errors() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/*.rs");
+    cases.pass("tests/ui-pass/*.rs");
 }

@@ -21,7 +21,7 @@ use spanstatus::SetStatusExt;
 use spanstatus::Status;
 use spanstatus::opentelemetry::{OkMapping, Policy, ReadCodeError, code_from_proto_span};
 use spanstatus::prelude::*;
-use spanstatus::tracing::Side;
+use spanstatus::tracing::{Exchange, ExchangeExt, Protocol, Side};
 
 #[path = "support/otlp.rs"]
 mod otlp;
@@ -229,7 +229,7 @@ fn emit_all_codes() -> usize {
                 http.request.method = "GET"
             );
             let _entered = span.enter();
-            span.record_http_status(side, status);
+            span.record_exchange(Exchange::http_response(side, status));
             n += 1;
         }
     }
@@ -250,7 +250,7 @@ fn emit_all_codes() -> usize {
             otel.kind = "client",
             http.request.method = "GET"
         );
-        span.record_http_failure(Side::Client, error_type, status);
+        span.record_exchange(Exchange::failure(Side::Client, Protocol::Http, status));
         n += 1;
     }
     n

@@ -186,7 +186,7 @@ fn relay_keeps_unknown_and_rewrites_unknown_error() {
         assert_eq!(event["spans"][0]["status"], *stored, "{input}");
         // Without our data key, the stored name alone is what can be read.
         assert_eq!(transaction_code(event), Some(*code), "{input}");
-        assert_eq!(spanstatus::sentry::parse_status(stored), Ok(*code));
+        assert_eq!(spanstatus::Code::from_sentry_status(stored), Ok(*code));
         // sentry-types alone cannot read `unknown`; our helper can.
         let transaction = transaction_from_value(event.clone()).unwrap();
         let trace = serde_json::to_value(&transaction.contexts["trace"]).unwrap();
@@ -201,7 +201,7 @@ fn tracing_spans_through_sentry_tracing_and_relay() {
     };
     let events = capture(|| {
         let dispatch: Dispatch = tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
+            .with(spanstatus::tracing::fmt_layer())
             .with(spanstatus::sentry::span_layer().with_filter(LevelFilter::INFO))
             .into();
         tracing::dispatcher::with_default(&dispatch, || {

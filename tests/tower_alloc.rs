@@ -80,7 +80,7 @@ where
 
 /// The tracing side of the README's stack: what keeps a span's status.
 fn with_subscriber<T>(f: impl FnOnce() -> T) -> T {
-    let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::layer());
+    let subscriber = tracing_subscriber::registry().with(spanstatus::tracing::fmt_layer());
     tracing::subscriber::with_default(subscriber, f)
 }
 

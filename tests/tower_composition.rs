@@ -25,6 +25,7 @@ use spanstatus::Code;
 use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 use tracing::Instrument;
+use tracing_subscriber::prelude::*;
 
 #[path = "support/ends.rs"]
 mod ends;
@@ -50,51 +51,135 @@ fn runtime() -> tokio::runtime::Runtime {
 /// 499 are `invalid_argument` there, 504 `internal_error`.
 const DIFFERING: [u16; 3] = [413, 499, 504];
 
+/// `/N` answers N; `/data-loss` is a 500 whose handler set its own status.
+async fn handler_with_own_status(
+    request: Request<hyper::body::Incoming>,
+) -> Result<http::Response<http_body_util::Full<Bytes>>, std::convert::Infallible> {
+    if request.uri().path() == "/data-loss" {
+        use spanstatus::prelude::*;
+        tracing::Span::current().set_canonical_status(Code::DataLoss, "row checksum");
+        let mut response = http::Response::new(http_body_util::Full::new(Bytes::new()));
+        *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+        return Ok(response);
+    }
+    handler(request).await
+}
+
+/// The documented order: sentry-tower's layers, the layer that makes the
+/// request's span (tower-http's `TraceLayer`), `TransactionStatusLayer`,
+/// then the status layer.
 #[test]
 fn sentry_towers_transaction_gets_the_canonical_status() {
+    use spanstatus::sentry::TransactionStatusLayer;
+    use spanstatus::tower::spans;
     let Some(python) = relay::relay_python() else {
         return;
     };
     let runtime = runtime();
+    let paths: Vec<String> = [200, 404]
+        .into_iter()
+        .chain(DIFFERING)
+        .map(|status| format!("/{status}"))
+        .chain(["/data-loss".to_owned()])
+        .collect();
     let events = relay::capture(|| {
+        // A registry for the request spans; no sentry-tracing layer: the
+        // transaction is sentry-tower's alone.
+        let _default = tracing::subscriber::set_default(tracing_subscriber::registry());
         runtime.block_on(async {
             let addr = hyper_support::serve(|| {
                 ServiceBuilder::new()
                     .layer(sentry_tower::NewSentryLayer::<Request<hyper::body::Incoming>>::new_from_top())
                     .layer(sentry_tower::SentryHttpLayer::new().enable_transaction())
+                    .layer(
+                        tower_http::trace::TraceLayer::new_for_http()
+                            .make_span_with(spans::HTTP_SERVER)
+                            .on_failure(()),
+                    )
+                    .layer(TransactionStatusLayer::new())
                     .layer(HttpStatusLayer::server())
-                    .service(tower::service_fn(handler))
+                    .service(tower::service_fn(handler_with_own_status))
             })
             .await;
-            for status in [200, 404].into_iter().chain(DIFFERING) {
+            for path in &paths {
                 let mut client = http1(addr).await;
-                let request = Request::get(format!("http://127.0.0.1/{status}"))
+                let request = Request::get(format!("http://127.0.0.1{path}"))
                     .body(http_body_util::Empty::<Bytes>::new())
                     .unwrap();
                 let response = client.send_request(request).await.unwrap();
-                assert_eq!(response.status().as_u16(), status);
                 let _ = response.into_body().collect().await;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         })
     });
     let normalized = relay::normalize(&python, &events);
-    for status in [200, 404].into_iter().chain(DIFFERING) {
-        let event = relay::by_name(&normalized, &format!("GET /{status}"));
+    // One transaction per request: sentry-tower's.
+    assert_eq!(normalized.len(), paths.len(), "{normalized:#?}");
+    for path in &paths {
+        let event = relay::by_name(&normalized, &format!("GET {path}"));
         let trace = &event["contexts"]["trace"];
-        let code = Code::from_http_status(status);
-        assert_eq!(trace["status"], code.sentry_str(), "{status}");
-        assert_eq!(
-            trace["data"]["sentry.status.code"],
-            code.as_str(),
-            "{status}"
-        );
-        assert_eq!(
-            trace["data"]["http.response.status_code"], status,
-            "{status}"
-        );
+        let (status, code) = match path.as_str() {
+            "/data-loss" => (500, Code::DataLoss),
+            _ => {
+                let status: u16 = path[1..].parse().unwrap();
+                (status, Code::from_http_status(status))
+            }
+        };
+        assert_eq!(trace["status"], code.sentry_str(), "{path}");
+        assert_eq!(trace["data"]["sentry.status.code"], code.as_str(), "{path}");
+        assert_eq!(trace["data"]["http.response.status_code"], status, "{path}");
         assert_eq!(trace["op"], "http.server");
     }
+    let data_loss = &relay::by_name(&normalized, "GET /data-loss")["contexts"]["trace"];
+    assert_eq!(data_loss["data"]["sentry.status.message"], "row checksum");
+}
+
+/// The status layers know no Sentry: a client exchange whose future is
+/// polled inside another span gives that span's Sentry transaction nothing
+/// (the tower crate once mirrored the status onto the Sentry span current
+/// at the first poll).
+#[test]
+fn a_client_polled_inside_another_span_leaves_its_transaction_alone() {
+    let Some(python) = relay::relay_python() else {
+        return;
+    };
+    let runtime = runtime();
+    let events = relay::capture(|| {
+        let subscriber = tracing_subscriber::registry().with(spanstatus::sentry::span_layer());
+        let _default = tracing::subscriber::set_default(subscriber);
+        runtime.block_on(async {
+            let addr = hyper_support::serve(|| tower::service_fn(handler)).await;
+            let mut client = http1(addr).await;
+            let send = tower::service_fn(move |request| client.send_request(request));
+            let request = Request::get("http://127.0.0.1/404")
+                .body(http_body_util::Empty::<Bytes>::new())
+                .unwrap();
+            // Made (and `call`ed) in `cli`, polled in `pollspan`.
+            let cli = tracing::info_span!("cli");
+            let future = cli.in_scope(|| {
+                let mut service = HttpStatusLayer::client().layer(send);
+                service.call(request)
+            });
+            let pollspan = tracing::info_span!("pollspan");
+            let response = future.instrument(pollspan).await.unwrap();
+            let _ = response.into_body().collect().await;
+            drop(cli);
+        })
+    });
+    // As sent: `pollspan` has no status at all.
+    let sent = &relay::by_name(&events, "pollspan")["contexts"]["trace"];
+    assert!(sent["status"].is_null(), "{sent:#}");
+    let normalized = relay::normalize(&python, &events);
+    let cli = &relay::by_name(&normalized, "cli")["contexts"]["trace"];
+    assert_eq!(cli["status"], "not_found");
+    assert_eq!(cli["data"]["sentry.status.code"], "NOT_FOUND");
+    // Relay's default for a transaction without a status.
+    let pollspan = &relay::by_name(&normalized, "pollspan")["contexts"]["trace"];
+    assert_eq!(pollspan["status"], "unknown", "{pollspan:#}");
+    assert!(
+        pollspan["data"].get("sentry.status.code").is_none(),
+        "{pollspan:#}"
+    );
 }
 
 #[test]
@@ -117,6 +202,7 @@ fn sentry_towers_transaction_of_a_tonic_call_gets_its_grpc_status() {
     };
     let runtime = runtime();
     let events = relay::capture(|| {
+        let _default = tracing::subscriber::set_default(tracing_subscriber::registry());
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
@@ -125,6 +211,12 @@ fn sentry_towers_transaction_of_a_tonic_call_gets_its_grpc_status() {
                     ServiceBuilder::new()
                         .layer(sentry_tower::NewSentryLayer::new_from_top())
                         .layer(sentry_tower::SentryHttpLayer::new().enable_transaction())
+                        .layer(
+                            tower_http::trace::TraceLayer::new_for_grpc()
+                                .make_span_with(spanstatus::tower::spans::GRPC_SERVER)
+                                .on_failure(()),
+                        )
+                        .layer(spanstatus::sentry::TransactionStatusLayer::new())
                         .layer(GrpcStatusLayer::server()),
                 )
                 .add_service(CacheServer(Missing))
@@ -146,7 +238,9 @@ fn sentry_towers_transaction_of_a_tonic_call_gets_its_grpc_status() {
     let normalized = relay::normalize(&python, &events);
     let event = relay::by_name(&normalized, &format!("POST {}", grpc_cache::GET));
     let trace = &event["contexts"]["trace"];
-    // sentry-tower alone says `ok`: the reply is an HTTP 200.
+    // sentry-tower alone says `ok`: the reply is an HTTP 200. A
+    // Trailers-Only reply carries the status in its headers, in time for
+    // the transaction (a status in trailers comes after it has finished).
     assert_eq!(trace["status"], "not_found");
     assert_eq!(trace["data"]["sentry.status.code"], "NOT_FOUND");
     assert_eq!(trace["data"]["sentry.status.message"], "no kiwi");

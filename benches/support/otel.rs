@@ -38,7 +38,7 @@ pub fn otel_ours(provider: &SdkTracerProvider) -> Dispatch {
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
     Dispatch::new(
         tracing_subscriber::registry()
-            .with(spanstatus::tracing::layer())
+            .with(spanstatus::tracing::fmt_layer())
             .with(spanstatus::opentelemetry::layer(otel)),
     )
 }

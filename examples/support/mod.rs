@@ -244,7 +244,7 @@ impl Telemetry {
 }
 
 /// The stack of the README, as the global default: `RUST_LOG` (default
-/// `info`), `spanstatus::tracing::layer()` before a fmt layer printing close
+/// `info`), `spanstatus::tracing::fmt_layer()` before a fmt layer printing close
 /// lines, and with their features the OpenTelemetry wrapper (exporting as
 /// [`otel_export`] says) and the Sentry wrapper (as [`sentry_init`] says).
 pub fn install(service: &'static str) -> Result<Telemetry, Box<dyn std::error::Error>> {
@@ -262,7 +262,7 @@ pub fn install(service: &'static str) -> Result<Telemetry, Box<dyn std::error::E
     let subscriber = tracing_subscriber::registry()
         .with(filter)
         // Keeps each span's status; every exporter layer below reads it.
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(
             tracing_subscriber::fmt::layer()
                 .with_span_events(FmtSpan::CLOSE)

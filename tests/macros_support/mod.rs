@@ -1,5 +1,5 @@
 //! Shared by the `macros_*` tests: a `tracing` subscriber whose spans keep a
-//! canonical status (`spanstatus::tracing::layer()`), and a layer that keeps
+//! canonical status (`spanstatus::tracing::fmt_layer()`), and a layer that keeps
 //! each closed span's final status, as an exporter would read it.
 #![allow(dead_code)]
 
@@ -86,12 +86,12 @@ where
     }
 }
 
-/// Runs `f` with a registry, `spanstatus::tracing::layer()` and a [`Seen`]
+/// Runs `f` with a registry, `spanstatus::tracing::fmt_layer()` and a [`Seen`]
 /// as the thread's default subscriber.
 pub fn with_subscriber<T>(f: impl FnOnce() -> T) -> (T, Seen) {
     let seen = Seen::default();
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(seen.clone());
     let value = tracing::subscriber::with_default(subscriber, f);
     (value, seen)
@@ -102,7 +102,7 @@ pub fn with_subscriber<T>(f: impl FnOnce() -> T) -> (T, Seen) {
 pub fn with_info_subscriber<T>(f: impl FnOnce() -> T) -> (T, Seen) {
     let seen = Seen::default();
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus::tracing::layer())
+        .with(spanstatus::tracing::fmt_layer())
         .with(seen.clone())
         .with(tracing_subscriber::filter::LevelFilter::INFO);
     let value = tracing::subscriber::with_default(subscriber, f);

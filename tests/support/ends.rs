@@ -70,7 +70,7 @@ impl Ends {
     ) -> (Vec<Value>, Vec<proto::Span>) {
         let dispatch = tracing::Dispatch::new(
             tracing_subscriber::registry()
-                .with(spanstatus::tracing::layer())
+                .with(spanstatus::tracing::fmt_layer())
                 // hyper's and h2's own (debug and trace) spans stay out.
                 .with(
                     spanstatus::opentelemetry::layer(

@@ -325,7 +325,7 @@ pub type OtelLayer = spanstatus::opentelemetry::StatusLayer<
 
 /// The application side: a provider with a batch processor and an OTLP
 /// exporter, and a subscriber with our layer around tracing-opentelemetry
-/// (plus `spanstatus::tracing::layer()`, as the README sets it up).
+/// (plus `spanstatus::tracing::fmt_layer()`, as the README sets it up).
 pub struct App {
     pub provider: SdkTracerProvider,
     pub dispatch: Dispatch,
@@ -344,7 +344,7 @@ impl App {
         let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("otlp_collector"));
         let subscriber = tracing_subscriber::registry()
             .with(configure(spanstatus::opentelemetry::layer(otel)))
-            .with(spanstatus::tracing::layer());
+            .with(spanstatus::tracing::fmt_layer());
         App {
             provider,
             dispatch: Dispatch::new(subscriber),

@@ -55,6 +55,7 @@
 //! Where errors get their codes, and why: `docs/errors.md` in the repository.
 #![no_std]
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;

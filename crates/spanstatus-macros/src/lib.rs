@@ -63,6 +63,7 @@
 //! Runnable examples are in the facade's documentation (`spanstatus`, feature
 //! `macros`).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
 

@@ -38,7 +38,7 @@ fn pipeline(bridge: bool) -> (SdkTracerProvider, Dispatch) {
         .with_simple_exporter(NoopExporter)
         .build();
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"));
-    let registry = tracing_subscriber::registry().with(spanstatus_tracing::layer());
+    let registry = tracing_subscriber::registry().with(spanstatus_tracing::fmt_layer());
     let dispatch = if bridge {
         Dispatch::new(registry.with(spanstatus_opentelemetry::layer(otel)))
     } else {

@@ -31,8 +31,12 @@ use crate::policy::attribute_iter;
 /// leaves NOT_FOUND `Unset`), unless given with
 /// [`set_canonical_status_with`](Self::set_canonical_status_with).
 ///
-/// **The first canonical status is final, and status and code attributes
-/// never disagree.** An SDK span can neither remove nor replace an attribute
+/// # The one exception to the precedence rule
+///
+/// Everywhere else (`tracing` and Sentry spans) an OK is final and the last
+/// non-OK status wins. Here **the first canonical status is final, and
+/// status and code attributes never disagree**, because the SDK forces it:
+/// an SDK span can neither remove nor replace an attribute
 /// (a second `error.type` is appended, and backends differ on which copy they
 /// read), and it keeps a new status only if it sorts higher than the current
 /// one (`Ok > Error > Unset`, then the larger description). So a span takes
@@ -67,6 +71,14 @@ pub trait CanonicalStatusExt {
     /// [`Status::from_error`] for the message.
     fn record_canonical_error<E: HasCode + Display + ?Sized>(&mut self, error: &E) {
         self.record_canonical_status(Status::from_error(error));
+    }
+
+    /// Sets the status of `result` when it is an `Err`; an `Ok` sets
+    /// nothing (instrumentation should not set OK).
+    fn record_result<T, E: HasCode + Display>(&mut self, result: &Result<T, E>) {
+        if let Err(error) = result {
+            self.record_canonical_error(error);
+        }
     }
 
     /// The canonical status the span will export, read back from its code
@@ -121,7 +133,7 @@ fn apply(span: &mut Span, code: Code, message: Cow<'static, str>, policy: Option
         return;
     }
     let policy = policy.copied().unwrap_or(Policy::for_kind(&data.span_kind));
-    let status = policy.status(code, message);
+    let status = crate::to_otel_status(code, message, &policy);
     // Write nothing the SDK would not keep over a status set with its own
     // `set_status`: the code attributes must describe the exported status.
     if status < data.status {

@@ -2,8 +2,7 @@
 //! `opentelemetry-semantic-conventions` (semconv 1.42).
 
 /// `rpc.response.status_code` (string): the canonical code's name, on RPC
-/// spans with a status (on every span with
-/// `StatusLayer::with_code_on_every_span`). Experimental in semconv 1.39–1.44.
+/// spans with a status. Experimental in semconv 1.39–1.44.
 pub const RPC_RESPONSE_STATUS_CODE: &str =
     opentelemetry_semantic_conventions::attribute::RPC_RESPONSE_STATUS_CODE;
 

@@ -18,7 +18,7 @@ use crate::keys;
 use crate::record::{Fields, kind_name};
 use crate::span_type::{Export, SpanType, export};
 use crate::{OkMapping, Policy};
-use spanstatus_tracing::Side;
+use spanstatus_tracing::{Exchange, Side};
 
 /// The field `tracing-opentelemetry` reads the span kind from.
 const SPAN_KIND_FIELD: &str = "otel.kind";
@@ -53,27 +53,49 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// Every callback is forwarded to the wrapped layer unchanged (so
 /// `OpenTelemetrySpanExt`, `get_otel_context` and per-layer filters keep
 /// working). In `on_close`, before the wrapped layer ends the OpenTelemetry
-/// span, it reads the span's outcome with [`spanstatus_tracing::outcome_of`]
-/// and, if there is a status, writes the mapped status and the attributes of
-/// the span's [`SpanType`] once: straight onto the OpenTelemetry span
-/// (`get_otel_context`, through the dispatcher this layer was registered
-/// in), or, when a kind must still be set, as a record of the wrapped
-/// layer's own fields (`otel.status_code`, `otel.status_description`, and
-/// `otel.kind` when the span declares none but a side was recorded). So the
-/// status tracing keeps (OK is final, the last non-OK wins) is the one
-/// exported, whatever the SDK's own ordering of descriptions would keep.
-/// The kind takes effect only on a span that has not started yet (never
-/// entered, no child): tracing-opentelemetry cannot change the kind of a
-/// started span.
+/// span, it reads the span's final status and its exchange, if middleware
+/// recorded one (`spanstatus_tracing::Exchange`), and writes the mapped
+/// status and the attributes of the span's type once: straight onto the
+/// OpenTelemetry span (`get_otel_context`, through the dispatcher this layer
+/// was registered in), or, when a kind must still be set, as a record of the
+/// wrapped layer's own fields (`otel.status_code`, `otel.status_description`,
+/// and `otel.kind` when the span declares none but an exchange gave a side).
+/// So the status tracing keeps is the one exported, whatever the SDK's own
+/// ordering of descriptions would keep. The kind takes effect only on a span
+/// that has not started yet (never entered, no child): tracing-opentelemetry
+/// cannot change the kind of a started span.
+///
+/// # Attributes, by span type
+///
+/// | type | when | attributes |
+/// |---|---|---|
+/// | RPC | the span declares `rpc.system` or `rpc.system.name`, or a gRPC exchange was recorded | `rpc.response.status_code` = the code's name, always; `error.type` = the code's name when `Error` |
+/// | HTTP | the span declares `http.request.method`, or an HTTP exchange was recorded | `http.response.status_code` (int) when there was a response; `error.type` = the status code as a string (`"503"`) when it is an error, else the failure's identifier (`timeout`, …) or the code's name |
+/// | Other | anything else | `error.type` = the code's name when `Error` |
+///
+/// The status follows the policy of the span's kind, except a status the
+/// response's HTTP number gave ([`StatusSource::Response`], or the 408
+/// rule), which follows the [HTTP rules]: 1xx–3xx `Unset`, 4xx `Unset` on a
+/// server and `Error` on a client, 5xx (and anything outside 100..=599)
+/// `Error`, with no description. An HTTP exchange that failed without a
+/// whole response is `Error` on either side, except a CANCELLED one (the
+/// caller's choice, semconv 1.41); a gRPC call its caller dropped is
+/// `Unset`. A status from traffic that is OK stays `Unset`: instrumentation
+/// does not set `Ok`.
 ///
 /// # Which policy
 ///
 /// A span declared with `otel.kind` (the field `tracing-opentelemetry` reads,
-/// e.g. `otel.kind = "server"`), or else with a side recorded with the status
-/// (`set_canonical_side`, `record_http_status`, …), gets [`Policy::for_kind`]
-/// of that kind, with the OK mapping and legacy-attribute choice of the
-/// layer's policy. A span with neither gets the layer's policy,
-/// [`Policy::CLIENT`] unless set with [`StatusLayer::with_policy`].
+/// e.g. `otel.kind = "server"`), or else with an exchange recorded, gets the
+/// policy of that kind or side: [`Policy::SERVER`] for servers,
+/// [`Policy::CLIENT`] for clients, unless set with
+/// [`with_server_policy`](StatusLayer::with_server_policy) and
+/// [`with_client_policy`](StatusLayer::with_client_policy). Every other span
+/// gets [`with_policy`](StatusLayer::with_policy)'s, [`Policy::CLIENT`] by
+/// default.
+///
+/// [`StatusSource::Response`]: spanstatus_tracing::StatusSource::Response
+/// [HTTP rules]: https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
 #[derive(Clone, Default)]
 #[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct StatusLayer<L> {
@@ -96,30 +118,35 @@ impl Clone for Registered {
 }
 
 /// The layer's settings, each kept on its own so that no builder call undoes
-/// another: `.with_ok(..)` holds whatever policy is given before or after it.
+/// another: `.with_ok(..)` holds whatever policies are given before or after
+/// it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Settings {
-    /// The policy of spans without `otel.kind`.
+    /// The policy of spans that are neither servers nor clients.
     policy: Policy,
-    /// Set by `with_ok`; otherwise the policy's own.
+    /// Set by `with_server_policy`; otherwise `Policy::SERVER`.
+    server: Option<Policy>,
+    /// Set by `with_client_policy`; otherwise `Policy::CLIENT`.
+    client: Option<Policy>,
+    /// Set by `with_ok`; otherwise each policy's own.
     ok: Option<OkMapping>,
-    /// Set by `with_legacy_grpc_status_code`; otherwise the policy's own.
+    /// Set by `with_legacy_grpc_status_code`; otherwise each policy's own.
     legacy_grpc_status_code: Option<bool>,
-    /// Set by `with_code_on_every_span`.
-    code_on_every_span: bool,
 }
 
 impl Settings {
-    /// The policy for a span of `kind`, or of no declared kind.
+    /// The policy for a span of `kind` (no kind: OpenTelemetry's default,
+    /// INTERNAL), every setting applied.
     fn policy_for(&self, kind: Option<&SpanKind>) -> Policy {
         let base = match kind {
-            Some(kind) => Policy::for_kind(kind),
-            None => self.policy,
+            Some(SpanKind::Server) => self.server.unwrap_or(Policy::SERVER),
+            Some(SpanKind::Client) => self.client.unwrap_or(Policy::CLIENT),
+            _ => self.policy,
         };
-        base.with_ok(self.ok.unwrap_or(self.policy.ok_mapping()))
+        base.with_ok(self.ok.unwrap_or(base.ok_mapping()))
             .with_legacy_grpc_status_code(
                 self.legacy_grpc_status_code
-                    .unwrap_or(self.policy.legacy_grpc_status_code()),
+                    .unwrap_or(base.legacy_grpc_status_code()),
             )
     }
 }
@@ -130,8 +157,8 @@ pub fn layer<L>(inner: L) -> StatusLayer<L> {
 }
 
 impl<L> StatusLayer<L> {
-    /// Wraps `inner` with the default policy ([`Policy::CLIENT`] for spans
-    /// without `otel.kind`).
+    /// Wraps `inner` with the default policies: [`Policy::SERVER`] for
+    /// server spans, [`Policy::CLIENT`] for every other span.
     pub fn new(inner: L) -> Self {
         StatusLayer {
             inner,
@@ -140,41 +167,45 @@ impl<L> StatusLayer<L> {
         }
     }
 
-    /// The policy for spans without an `otel.kind` field. Its OK mapping and
-    /// legacy-attribute choice apply to every span, unless set on their own
-    /// with [`with_ok`](Self::with_ok) and
-    /// [`with_legacy_grpc_status_code`](Self::with_legacy_grpc_status_code),
-    /// before or after this call.
+    /// The policy of spans that are neither servers nor clients: internal,
+    /// producer and consumer spans, and spans of no kind.
     pub fn with_policy(mut self, policy: Policy) -> Self {
         self.settings.policy = policy;
         self
     }
 
+    /// The policy of server spans (declared `otel.kind = "server"`, or with
+    /// an exchange recorded on the server side), instead of
+    /// [`Policy::SERVER`].
+    pub fn with_server_policy(mut self, policy: Policy) -> Self {
+        self.settings.server = Some(policy);
+        self
+    }
+
+    /// The policy of client spans, instead of [`Policy::CLIENT`].
+    pub fn with_client_policy(mut self, policy: Policy) -> Self {
+        self.settings.client = Some(policy);
+        self
+    }
+
     /// What OK becomes on every span ([`OkMapping::Unset`] for
-    /// instrumentation libraries), whatever the policy says.
+    /// instrumentation libraries), whatever the policies say.
     pub fn with_ok(mut self, ok: OkMapping) -> Self {
         self.settings.ok = Some(ok);
         self
     }
 
     /// Also writes the deprecated integer `rpc.grpc.status_code`, whatever the
-    /// policy says.
+    /// policies say.
     pub fn with_legacy_grpc_status_code(mut self, enabled: bool) -> Self {
         self.settings.legacy_grpc_status_code = Some(enabled);
         self
     }
 
-    /// Also writes `rpc.response.status_code` (the code's name) on HTTP and
-    /// other spans, as this crate did before it followed the semantic
-    /// conventions per span type: for backends whose queries read it.
-    pub fn with_code_on_every_span(mut self, enabled: bool) -> Self {
-        self.settings.code_on_every_span = enabled;
-        self
-    }
-
-    /// The policy a span without `otel.kind` gets, every setting applied.
-    pub fn policy(&self) -> Policy {
-        self.settings.policy_for(None)
+    /// The policy a span of `kind` gets, every setting applied (a span of no
+    /// kind gets the one of `SpanKind::Internal`).
+    pub fn policy_for(&self, kind: &SpanKind) -> Policy {
+        self.settings.policy_for(Some(kind))
     }
 
     /// The wrapped layer.
@@ -197,7 +228,7 @@ impl<L: fmt::Debug> fmt::Debug for StatusLayer<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StatusLayer")
             .field("inner", &self.inner)
-            .field("policy", &self.policy())
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
@@ -287,14 +318,14 @@ impl<L> StatusLayer<L> {
         S: Subscriber + for<'a> LookupSpan<'a>,
         L: Layer<S>,
     {
-        if !spanstatus_tracing::__private::any_outcome_recorded() {
+        if !spanstatus_tracing::__private::any_status_recorded() {
             return;
         }
-        let (mut outcome, span_type, declared, declares_http_status) = {
+        let (status, exchange, span_type, declared, declares_http_status) = {
             let Some(span) = ctx.span(id) else {
                 return;
             };
-            let Some(outcome) = spanstatus_tracing::outcome_of(&span) else {
+            let Some((status, exchange)) = spanstatus_tracing::__private::recorded_on(&span) else {
                 return;
             };
             let fields = span.metadata().fields();
@@ -306,38 +337,20 @@ impl<L> StatusLayer<L> {
             } else {
                 None
             };
-            let span_type = SpanType::of(fields.iter().map(|f| f.name()), outcome.protocol);
+            let protocol = exchange.as_ref().map(Exchange::protocol);
+            let span_type = SpanType::of(fields.iter().map(|f| f.name()), protocol);
             // A span that declares the field records it itself (OtelAxumLayer's).
             let declares_http_status = fields.field(keys::HTTP_RESPONSE_STATUS_CODE).is_some();
-            (outcome, span_type, declared, declares_http_status)
+            (status, exchange, span_type, declared, declares_http_status)
         };
-        // The kind the policy follows: declared, else the recorded side.
-        let side_kind = outcome.side.map(|side| match side {
+        // The kind the policy follows: declared, else the exchange's side.
+        let side_kind = exchange.as_ref().map(|exchange| match exchange.side() {
             Side::Client => SpanKind::Client,
             Side::Server => SpanKind::Server,
         });
         let kind = declared.as_ref().or(side_kind.as_ref());
-        let Some(status) = outcome.status.take() else {
-            // A side alone: only the kind to pass on.
-            if declared.is_none()
-                && let Some(kind) = &side_kind
-            {
-                self.record_into_inner(id, ctx, &Fields::kind(kind));
-            }
-            return;
-        };
         let policy = self.settings.policy_for(kind);
-        let (code, message) = status.into_parts();
-        let export = export(
-            code,
-            message,
-            &outcome,
-            span_type,
-            kind,
-            &policy,
-            self.settings.code_on_every_span,
-        );
-        let mut export = export;
+        let mut export = export(status, exchange.as_ref(), span_type, kind, &policy);
         if declares_http_status {
             export.http_status = None;
         }

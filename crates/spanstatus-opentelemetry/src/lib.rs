@@ -36,39 +36,41 @@
 //!
 //! # Mapping
 //!
-//! A [`Policy`] decides which codes are `Error` (semantic conventions for
-//! gRPC, 1.42): on client, internal, producer and consumer spans every
+//! A [`Policy`] decides which codes are `Error` ([gRPC semantic
+//! conventions]): on client, internal, producer and consumer spans every
 //! non-OK code ([`Policy::CLIENT`]); on server spans only UNKNOWN,
 //! DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE and DATA_LOSS
 //! ([`Policy::SERVER`]), the other codes leave the status `Unset`; or any
-//! [`CodeSet`] ([`Policy::custom`]). OK becomes
-//! `Ok`, or `Unset` for instrumentation libraries ([`OkMapping::Unset`]).
-//! The description is the message alone.
+//! [`CodeSet`] ([`Policy::custom`]), per side with
+//! [`StatusLayer::with_server_policy`] and
+//! [`StatusLayer::with_client_policy`]. OK becomes `Ok`, or `Unset` for
+//! instrumentation libraries ([`OkMapping::Unset`]). The description is the
+//! message alone.
 //!
 //! # Attributes, by span type
 //!
-//! The bridge writes what the semantic conventions give each [`SpanType`]:
-//! on RPC spans (declaring `rpc.system`, or with a status read from gRPC
-//! traffic) `rpc.response.status_code` = `"NOT_FOUND"` always and
-//! `error.type` when `Error`; on HTTP spans (declaring `http.request.method`,
-//! or with a status read from an HTTP response) `http.response.status_code`
-//! as an int, the HTTP status rules, and `error.type` = `"503"`; on any other
-//! span only `error.type` = `"NOT_FOUND"` when `Error`.
-//! [`StatusLayer::with_code_on_every_span`] writes `rpc.response.status_code`
-//! on every span, as before; `with_legacy_grpc_status_code` adds the
-//! deprecated integer `rpc.grpc.status_code` where the string is written.
-//! [`code_from_span_data`] and [`code_from_proto_span`] read the code back
-//! from whichever is there, and say when a span carries too little to tell
-//! ([`ReadCodeError::TooLittle`]: an `Unset` span with no code attribute).
+//! The bridge writes what the semantic conventions give each type of span:
+//! on RPC spans (declaring `rpc.system`, or with a gRPC exchange recorded)
+//! `rpc.response.status_code` = `"NOT_FOUND"` always and `error.type` when
+//! `Error`; on HTTP spans (declaring `http.request.method`, or with an HTTP
+//! exchange recorded) `http.response.status_code` as an int, the [HTTP
+//! status rules], and `error.type` = `"503"`; on any other span only
+//! `error.type` = `"NOT_FOUND"` when `Error`. `with_legacy_grpc_status_code`
+//! adds the deprecated integer `rpc.grpc.status_code` where the string is
+//! written. [`code_from_span_data`] and [`code_from_proto_span`] read the
+//! code back from whichever is there, and say when a span carries too
+//! little to tell ([`ReadCodeError::TooLittle`]: an `Unset` span with no code
+//! attribute).
 //!
-//! # The side of an exchange
+//! # Exchanges
 //!
-//! `spanstatus_tracing::CanonicalStatusExt::set_canonical_side` (and the
-//! `record_http_status`/`record_grpc_status` verbs, which take the side)
-//! tell the bridge whether a span is a server or a client when it declares
-//! no `otel.kind`: the policy follows that side, and the exported span kind
-//! too while the OpenTelemetry span has not started (see
-//! [`StatusLayer`]).
+//! What middleware records on a span (`spanstatus_tracing::Exchange`: the
+//! side, the protocol, the HTTP status, where the status came from) is
+//! read, not guessed: the policy follows the exchange's side when the span
+//! declares no `otel.kind` (the exported kind too while the OpenTelemetry
+//! span has not started, see [`StatusLayer`]), and the HTTP rules apply to a
+//! status the response's number gave, not to one a classifier or the
+//! handler chose.
 //!
 //! # Three ways in
 //!
@@ -77,22 +79,16 @@
 //!   set the status with `spanstatus_tracing::CanonicalStatusExt`. The
 //!   status is applied once, when the span closes.
 //! - native SDK spans: [`CanonicalStatusExt`] on
-//!   `opentelemetry_sdk::trace::Span`; the first canonical status is final.
+//!   `opentelemetry_sdk::trace::Span`, where the first canonical status is
+//!   final (the one exception to the precedence rule, forced by the SDK: see
+//!   the trait).
 //! - by hand, on any span (a `BoxedSpan`, `cx.span()`): [`to_otel_status`]
 //!   and [`attributes`] (the RPC attributes), once.
 //!
-//! Native spans and the by-hand functions always write
-//! `rpc.response.status_code`: on a native span the first canonical status is
-//! final, which needs the code to be readable back from the span itself.
+//! No method here shares a name with `tracing_opentelemetry::OpenTelemetrySpanExt`.
 //!
-//! # Next to `tracing-opentelemetry`
-//!
-//! No method here shares a name with `tracing_opentelemetry::OpenTelemetrySpanExt`:
-//! a module can import it (for `context()`, `set_parent()`, its own
-//! `set_status(opentelemetry::trace::Status)`) together with
-//! `spanstatus::prelude::*`. Only `spanstatus::SetStatusExt` (the short
-//! `set_status` on tracing spans) collides with it; such a module calls
-//! `set_canonical_status` instead.
+//! [gRPC semantic conventions]: https://opentelemetry.io/docs/specs/semconv/rpc/grpc/
+//! [HTTP status rules]: https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
 //!
 //! # Features
 //!
@@ -115,7 +111,6 @@ pub use policy::{OkMapping, Policy, PolicyError, attributes, to_otel_status};
 #[cfg(feature = "opentelemetry-proto")]
 pub use reverse::code_from_proto_span;
 pub use reverse::{ReadCodeError, code_from_attributes, code_from_span_data};
-pub use span_type::SpanType;
 pub use spanstatus_core::{Code, CodeSet, Status};
 
 // The README's Rust snippets compile and run as doctests.

@@ -31,21 +31,30 @@ pub enum OkMapping {
 /// | client, internal, producer, consumer ([`Policy::CLIENT`]) | every non-OK code | — | `Ok` (or `Unset`, [`OkMapping::Unset`]) |
 /// | server ([`Policy::SERVER`]) | UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS | `Unset` | `Ok` (or `Unset`) |
 ///
+/// The server row is the [gRPC semantic conventions]' list of server errors
+/// (the [RPC spans] "Status" section); OK follows the trace API's
+/// [Set Status] (instrumentation libraries should not set `Ok`).
+///
 /// ```
 /// use opentelemetry::trace::{SpanKind, Status};
 /// use spanstatus_core::Code;
-/// use spanstatus_opentelemetry::{OkMapping, Policy};
+/// use spanstatus_opentelemetry::{Policy, to_otel_status};
 ///
 /// let client = Policy::for_kind(&SpanKind::Client);
-/// assert_eq!(client.status(Code::NotFound, "Cache miss"), Status::error("Cache miss"));
+/// assert_eq!(to_otel_status(Code::NotFound, "Cache miss", &client), Status::error("Cache miss"));
 ///
 /// let server = Policy::for_kind(&SpanKind::Server);
-/// assert_eq!(server.status(Code::NotFound, "no such user"), Status::Unset);
-/// assert_eq!(server.status(Code::Unavailable, "overloaded"), Status::error("overloaded"));
+/// assert_eq!(to_otel_status(Code::NotFound, "no such user", &server), Status::Unset);
+/// assert_eq!(to_otel_status(Code::Unavailable, "overloaded", &server), Status::error("overloaded"));
 ///
-/// assert_eq!(client.status(Code::Ok, ""), Status::Ok);
-/// assert_eq!(Policy::instrumentation(&SpanKind::Client).status(Code::Ok, ""), Status::Unset);
+/// assert_eq!(to_otel_status(Code::Ok, "", &client), Status::Ok);
+/// let instrumentation = Policy::instrumentation(&SpanKind::Client);
+/// assert_eq!(to_otel_status(Code::Ok, "", &instrumentation), Status::Unset);
 /// ```
+///
+/// [gRPC semantic conventions]: https://opentelemetry.io/docs/specs/semconv/rpc/grpc/
+/// [RPC spans]: https://opentelemetry.io/docs/specs/semconv/rpc/rpc-spans/
+/// [Set Status]: https://opentelemetry.io/docs/specs/otel/trace/api/#set-status
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Policy {
     errors: CodeSet,
@@ -143,16 +152,6 @@ impl Policy {
     /// `true` when `code` makes the span's status `Error`.
     pub const fn is_error(&self, code: Code) -> bool {
         self.errors.contains(code)
-    }
-
-    /// The OpenTelemetry status for `code` and `message`: see [`to_otel_status`].
-    pub fn status(&self, code: Code, message: impl Into<Cow<'static, str>>) -> OtelStatus {
-        to_otel_status(code, message, self)
-    }
-
-    /// The attributes for `code`: see [`attributes`].
-    pub fn attributes(&self, code: Code) -> Vec<KeyValue> {
-        attributes(code, self)
     }
 }
 

@@ -78,14 +78,6 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// Only the kind.
-    pub(crate) fn kind(kind: &SpanKind) -> Fields<'static> {
-        Fields {
-            kind: Some(kind_name(kind)),
-            ..Fields::default()
-        }
-    }
-
     /// The status and attributes of `export`.
     pub(crate) fn of(export: &'a Export) -> Fields<'a> {
         let (status_code, description) = match &export.status {

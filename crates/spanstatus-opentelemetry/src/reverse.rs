@@ -191,7 +191,7 @@ pub fn code_from_attributes(
 /// Read, in this order (the last attribute of each key counts):
 ///
 /// 1. `rpc.response.status_code`, a string in any spelling [`Code`] parses
-///    (RPC spans, and every span with `with_code_on_every_span`);
+///    (RPC spans);
 /// 2. `rpc.grpc.status_code`, an integer 0..=16 (the legacy attribute);
 /// 3. `http.response.status_code` (HTTP spans with a response): the code of
 ///    [`Code::from_http_status`];
@@ -203,7 +203,7 @@ pub fn code_from_attributes(
 /// ([`ReadCodeError::TooLittle`]): e.g. a SERVER span of type Other left
 /// `Unset` by NOT_FOUND. A present but unusable attribute is an error, not
 /// skipped: `"-32602"` is a JSON-RPC code, not a canonical one. The table of
-/// what each span type carries: [`SpanType`](crate::SpanType).
+/// what each span type carries: [`StatusLayer`](crate::StatusLayer#attributes-by-span-type).
 ///
 /// ```
 /// use opentelemetry::trace::{Span, Tracer, TracerProvider};

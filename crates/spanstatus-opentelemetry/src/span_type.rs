@@ -1,12 +1,10 @@
 //! [`SpanType`]: which semantic conventions a span follows, and what its
 //! outcome becomes under them (status and attributes).
 
-use std::borrow::Cow;
-
 use opentelemetry::Value;
 use opentelemetry::trace::{SpanKind, Status as OtelStatus};
-use spanstatus_core::Code;
-use spanstatus_tracing::{Outcome, Protocol};
+use spanstatus_core::{Code, Status};
+use spanstatus_tracing::{Exchange, Protocol, StatusSource};
 
 use crate::Policy;
 
@@ -23,7 +21,7 @@ use crate::Policy;
 /// 4xx `Unset` on a server and `Error` on a client, 5xx (and anything outside
 /// 100..=599) `Error`, with no description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SpanType {
+pub(crate) enum SpanType {
     /// An RPC span (semantic conventions for RPC and gRPC).
     Rpc,
     /// An HTTP span (semantic conventions for HTTP spans).
@@ -39,9 +37,9 @@ pub(crate) const HTTP_FIELD: &str = "http.request.method";
 
 impl SpanType {
     /// The type of a span whose callsite declares `fields` (field names) and
-    /// whose status was read from `protocol`, if from traffic: traffic first,
-    /// then the declared fields, RPC before HTTP (gRPC runs over HTTP).
-    pub fn of<'a>(
+    /// whose exchange was of `protocol`, if one was recorded: the exchange
+    /// first, then the declared fields, RPC before HTTP (gRPC runs over HTTP).
+    pub(crate) fn of<'a>(
         fields: impl IntoIterator<Item = &'a str>,
         protocol: Option<Protocol>,
     ) -> SpanType {
@@ -120,34 +118,33 @@ pub(crate) struct Export {
     pub(crate) grpc_code: Option<i64>,
 }
 
-/// The export of `outcome` (which has a status) on a span of `span_type`
-/// and `kind` (declared, or from the recorded side), under `policy` (already
-/// the policy of that kind). `code_on_every_span` writes
-/// `rpc.response.status_code` on every type.
+/// The export of a span's final `status` and its `exchange`, if one was
+/// recorded, on a span of `span_type` and `kind` (declared, or the
+/// exchange's side), under `policy` (already the policy of that kind). The
+/// exchange says where the status came from; nothing is re-derived.
 pub(crate) fn export(
-    code: Code,
-    message: Cow<'static, str>,
-    outcome: &Outcome,
+    status: Status,
+    exchange: Option<&Exchange>,
     span_type: SpanType,
     kind: Option<&SpanKind>,
     policy: &Policy,
-    code_on_every_span: bool,
 ) -> Export {
+    let (code, message) = status.into_parts();
     let server = matches!(kind, Some(SpanKind::Server));
+    let source = exchange.map_or(StatusSource::Application, Exchange::source);
+    let error_type = exchange.and_then(Exchange::error_type);
     let http_status = match span_type {
-        SpanType::Http => outcome.http_status,
+        SpanType::Http => exchange.and_then(Exchange::http_status),
         _ => None,
     };
-    // The response's status code decides, unless code set a status of its
-    // own, the exchange failed after the headers, or the caller's rules gave
-    // the response another code (`record_http_response`).
-    let from_response = !outcome.set_by_code
-        && outcome.error_type.is_none()
-        && http_status.is_none_or(|http| Code::from_http_status(http) == code);
+    // The response's number decides when the protocol's table (or a rule
+    // for the number, 408) gave the status and the response came whole.
+    let by_number =
+        matches!(source, StatusSource::Response | StatusSource::Rule) && error_type.is_none();
     let status = match http_status {
         // A response's number (a 499 included): the HTTP rules. 1xx–3xx, and
         // a server's 4xx, stay Unset: instrumentation does not set Ok.
-        Some(http) if from_response => {
+        Some(http) if by_number => {
             if http_status_is_error(http, server) {
                 OtelStatus::Error {
                     description: message,
@@ -158,15 +155,15 @@ pub(crate) fn export(
         }
         // Read from traffic, OK is instrumentation's to report, and
         // instrumentation does not set Ok (semconv, "recording errors").
-        _ if !outcome.set_by_code && code.is_ok() => OtelStatus::Unset,
+        _ if source != StatusSource::Application && code.is_ok() => OtelStatus::Unset,
         // semconv 1.41: a client whose caller cancelled on purpose stays Unset;
         // so does a server whose client went away (the client's choice). A
-        // gRPC call dropped by its caller likewise (`record_grpc_failure`),
-        // where a CANCELLED `grpc-status` from the server is an error.
+        // gRPC call dropped by its caller likewise, where a CANCELLED
+        // `grpc-status` from the server is an error.
         _ if code == Code::Cancelled
             && match span_type {
-                SpanType::Http => !server || outcome.error_type.is_some(),
-                SpanType::Rpc => outcome.error_type.is_some(),
+                SpanType::Http => !server || error_type.is_some(),
+                SpanType::Rpc => source == StatusSource::Dropped,
                 SpanType::Other => false,
             } =>
         {
@@ -175,20 +172,24 @@ pub(crate) fn export(
         // An exchange that failed without a (whole) response is an error on
         // either side, whatever the code ("a failure to send or receive the
         // whole response"; a body that failed after a 200).
-        _ if span_type == SpanType::Http && outcome.error_type.is_some() => OtelStatus::Error {
+        _ if span_type == SpanType::Http && error_type.is_some() => OtelStatus::Error {
             description: message,
         },
-        _ => policy.status(code, message),
+        _ => crate::to_otel_status(code, message, policy),
     };
     let is_error = matches!(status, OtelStatus::Error { .. });
-    let error_type = is_error.then(|| match (span_type, http_status, &outcome.error_type) {
+    let error_type = is_error.then(|| match (span_type, http_status, error_type) {
         (SpanType::Http, Some(http), None) if http_status_is_error(http, server) => {
             status_number(http)
         }
-        (SpanType::Http, _, Some(identifier)) => Value::String(identifier.clone().into()),
+        (SpanType::Http, _, Some(_)) => exchange
+            .and_then(spanstatus_tracing::__private::error_type_of)
+            .map_or(Value::from("_OTHER"), |identifier| {
+                Value::String(identifier.into())
+            }),
         _ => Value::from(code.as_str()),
     });
-    let rpc_code = (span_type == SpanType::Rpc || code_on_every_span).then_some(code.as_str());
+    let rpc_code = (span_type == SpanType::Rpc).then_some(code.as_str());
     Export {
         status,
         error_type,

@@ -407,7 +407,7 @@ fn works_under_a_per_layer_filter() {
 fn works_alongside_the_tracing_status_layer_and_fmt_free_stacks() {
     let h = Harness::new();
     let subscriber = tracing_subscriber::registry()
-        .with(spanstatus_tracing::layer())
+        .with(spanstatus_tracing::fmt_layer())
         .with(spanstatus_opentelemetry::layer(h.otel()));
     tracing::subscriber::with_default(subscriber, || {
         let span = tracing::info_span!("both");

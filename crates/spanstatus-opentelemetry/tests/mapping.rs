@@ -89,10 +89,13 @@ fn server_policy_has_exactly_six_error_codes() {
 fn instrumentation_policy_never_sets_ok() {
     for kind in &ALL_KINDS {
         assert_eq!(
-            Policy::instrumentation(kind).status(Code::Ok, "fine"),
+            to_otel_status(Code::Ok, "fine", &Policy::instrumentation(kind)),
             Status::Unset
         );
-        assert_eq!(Policy::for_kind(kind).status(Code::Ok, "fine"), Status::Ok);
+        assert_eq!(
+            to_otel_status(Code::Ok, "fine", &Policy::for_kind(kind)),
+            Status::Ok
+        );
     }
 }
 
@@ -116,7 +119,7 @@ fn custom_policy_and_its_typed_error() {
     let set = CodeSet::of(&[Code::NotFound, Code::Aborted]);
     let policy = Policy::custom(set).unwrap();
     for code in Code::ALL {
-        let status = policy.status(code, "m");
+        let status = to_otel_status(code, "m", &policy);
         match code {
             Code::Ok => assert_eq!(status, Status::Ok),
             Code::NotFound | Code::Aborted => assert_eq!(status, Status::error("m")),
@@ -193,7 +196,7 @@ fn every_code_comes_back_from_sdk_attributes_and_protobuf() {
     ] {
         for code in Code::ALL {
             let attrs = attributes(code, &policy);
-            let status = policy.status(code, "m");
+            let status = to_otel_status(code, "m", &policy);
             assert_eq!(code_from_attributes(&attrs, &status), Ok(code));
 
             let proto_status = match status {
@@ -372,12 +375,28 @@ fn layer_settings_do_not_depend_on_call_order() {
         .with_legacy_grpc_status_code(true)
         .with_ok(OkMapping::Unset);
     for layer in [&a, &b] {
-        let policy = layer.policy();
+        let policy = layer.policy_for(&SpanKind::Internal);
         assert_eq!(policy.ok_mapping(), OkMapping::Unset);
         assert!(policy.legacy_grpc_status_code());
         assert_eq!(policy.errors(), Policy::SERVER.errors());
+        // Every kind's policy takes the settings that hold for all.
+        let client = layer.policy_for(&SpanKind::Client);
+        assert_eq!(client.ok_mapping(), OkMapping::Unset);
+        assert!(client.legacy_grpc_status_code());
+        assert_eq!(client.errors(), Policy::CLIENT.errors());
     }
     // A policy's own OK mapping holds when `with_ok` is not called.
     let c = StatusLayer::new(()).with_policy(Policy::CLIENT.with_ok(OkMapping::Unset));
-    assert_eq!(c.policy().ok_mapping(), OkMapping::Unset);
+    assert_eq!(
+        c.policy_for(&SpanKind::Producer).ok_mapping(),
+        OkMapping::Unset
+    );
+    // A policy per side, and the defaults of the others.
+    let strict = Policy::custom(CodeSet::SERVER_ERRORS.with(Code::NotFound)).unwrap();
+    let d = StatusLayer::new(()).with_server_policy(strict);
+    assert_eq!(d.policy_for(&SpanKind::Server).errors(), strict.errors());
+    assert_eq!(
+        d.policy_for(&SpanKind::Client).errors(),
+        Policy::CLIENT.errors()
+    );
 }

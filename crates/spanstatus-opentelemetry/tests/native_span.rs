@@ -189,7 +189,7 @@ proptest! {
         // The first call is the one exported, status and attributes alike.
         let (first, message, policy) = calls[0];
         prop_assert_eq!(code, first);
-        prop_assert_eq!(&exported.status, &policy.status(first, message));
+        prop_assert_eq!(&exported.status, &spanstatus_opentelemetry::to_otel_status(first, message, &policy));
         let written = exported
             .attributes
             .iter()

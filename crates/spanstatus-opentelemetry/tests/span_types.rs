@@ -3,9 +3,9 @@
 
 use opentelemetry::trace::{SpanKind, Status, TracerProvider};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
-use spanstatus_core::{Code, Status as Canonical};
-use spanstatus_opentelemetry::{ReadCodeError, StatusLayer, code_from_span_data};
-use spanstatus_tracing::{CanonicalStatusExt, Side};
+use spanstatus_core::{Code, CodeSet, Status as Canonical};
+use spanstatus_opentelemetry::{Policy, StatusLayer, code_from_span_data};
+use spanstatus_tracing::{CanonicalStatusExt, Exchange, ExchangeExt, Protocol, Side};
 use tracing_subscriber::prelude::*;
 
 type Otel = StatusLayer<
@@ -62,20 +62,23 @@ fn a_code_set_by_hand_stays_and_traffic_fills_in_the_rest() {
             // The handler's DATA_LOSS stays; the layer's 500 adds the number.
             let span = tracing::info_span!("data_loss", otel.kind = "server");
             span.set_canonical_status(Code::DataLoss, "row checksum");
-            span.record_http_status(Side::Server, 500);
+            span.record_exchange(Exchange::http_response(Side::Server, 500));
             drop(span);
             // An expected 404 the handler calls OK.
             let span = tracing::info_span!("expected_404", otel.kind = "server");
             span.set_canonical_code(Code::Ok);
-            span.record_http_status(Side::Server, 404);
+            span.record_exchange(Exchange::http_response(Side::Server, 404));
             drop(span);
             // A 200, then the body fails: the later traffic wins.
             let span = tracing::info_span!("body_error", otel.kind = "client");
-            span.record_http_status(Side::Client, 200);
-            span.record_http_failure(
-                Side::Client,
-                "body",
-                Canonical::new(Code::DataLoss, "body cut"),
+            span.record_exchange(Exchange::http_response(Side::Client, 200));
+            span.record_exchange(
+                Exchange::failure(
+                    Side::Client,
+                    Protocol::Http,
+                    Canonical::new(Code::DataLoss, "body cut"),
+                )
+                .with_error_type("body"),
             );
         },
     );
@@ -107,39 +110,31 @@ fn a_code_set_by_hand_stays_and_traffic_fills_in_the_rest() {
 
 #[test]
 fn the_side_picks_the_policy_and_the_kind_of_a_span_not_yet_started() {
+    let not_found =
+        || Exchange::grpc_status(Side::Server, Canonical::new(Code::NotFound, "no user"));
     let spans = run(
         |l| l,
         || {
             // Never entered: the OTel span is still a builder at close.
             let span = tracing::info_span!("not_started");
-            span.set_canonical_side(Side::Server);
-            span.set_canonical_status(Code::NotFound, "no user");
+            span.record_exchange(not_found());
             drop(span);
             // Entered: tracing-opentelemetry started the span on enter, and
             // the SDK cannot change a started span's kind.
             let span = tracing::info_span!("started");
-            span.in_scope(|| {
-                span.set_canonical_side(Side::Server);
-                span.set_canonical_status(Code::NotFound, "no user");
-            });
+            span.in_scope(|| span.record_exchange(not_found()));
             drop(span);
-            // A declared kind wins over the recorded side.
+            // A declared kind wins over the exchange's side.
             let span = tracing::info_span!("declared", otel.kind = "client");
-            span.set_canonical_side(Side::Server);
-            span.set_canonical_status(Code::NotFound, "no user");
-            drop(span);
-            // A side alone, no status.
-            let span = tracing::info_span!("side_only");
-            span.set_canonical_side(Side::Client);
+            span.record_exchange(not_found());
         },
     );
     let not_started = named(&spans, "not_started");
     assert_eq!(not_started.span_kind, SpanKind::Server);
     assert_eq!(not_started.status, Status::Unset);
-    assert!(ours(not_started).is_empty());
     assert_eq!(
-        code_from_span_data(not_started),
-        Err(ReadCodeError::TooLittle { status: "Unset" })
+        ours(not_started),
+        [kv("rpc.response.status_code", "NOT_FOUND")]
     );
     let started = named(&spans, "started");
     assert_eq!(started.span_kind, SpanKind::Internal);
@@ -151,37 +146,34 @@ fn the_side_picks_the_policy_and_the_kind_of_a_span_not_yet_started() {
     let declared = named(&spans, "declared");
     assert_eq!(declared.span_kind, SpanKind::Client);
     assert_eq!(declared.status, Status::error("no user"));
-    let side_only = named(&spans, "side_only");
-    assert_eq!(side_only.span_kind, SpanKind::Client);
-    assert_eq!(side_only.status, Status::Unset);
-    assert!(ours(side_only).is_empty());
 }
 
 #[test]
-fn code_on_every_span_keeps_the_old_attribute() {
+fn a_policy_per_side_reaches_spans_that_declare_a_kind() {
+    let strict = Policy::custom(CodeSet::SERVER_ERRORS.with(Code::NotFound)).unwrap();
+    let lenient = Policy::custom(CodeSet::SERVER_ERRORS).unwrap();
     let spans = run(
-        |l| l.with_code_on_every_span(true),
+        |l| l.with_server_policy(strict).with_client_policy(lenient),
         || {
-            tracing::info_span!("other", otel.kind = "server")
-                .set_canonical_status(Code::NotFound, "m");
-            tracing::info_span!("http", http.request.method = "GET", otel.kind = "client")
-                .record_http_status(Side::Client, 503);
+            let span = tracing::info_span!("server", otel.kind = "server");
+            span.set_canonical_status(Code::NotFound, "no user");
+            drop(span);
+            let span = tracing::info_span!("client", otel.kind = "client");
+            span.set_canonical_status(Code::NotFound, "no user");
+            drop(span);
+            // No declared kind: the exchange's side picks the policy.
+            let span = tracing::info_span!("side");
+            span.record_exchange(Exchange::grpc_status(Side::Server, Code::NotFound));
+            drop(span);
+            // Neither server nor client: the layer's default policy.
+            let span = tracing::info_span!("internal", otel.kind = "internal");
+            span.set_canonical_status(Code::NotFound, "no user");
         },
     );
-    let other = named(&spans, "other");
-    assert_eq!(other.status, Status::Unset);
-    assert_eq!(ours(other), [kv("rpc.response.status_code", "NOT_FOUND")]);
-    assert_eq!(code_from_span_data(other), Ok(Code::NotFound));
-    let http = named(&spans, "http");
-    assert_eq!(http.status, Status::error(""));
-    assert_eq!(
-        ours(http),
-        [
-            kv("rpc.response.status_code", "UNAVAILABLE"),
-            kv("error.type", "503"),
-            kv("http.response.status_code", 503),
-        ]
-    );
+    assert_eq!(named(&spans, "server").status, Status::error("no user"));
+    assert_eq!(named(&spans, "client").status, Status::Unset);
+    assert_eq!(named(&spans, "side").status, Status::error(""));
+    assert_eq!(named(&spans, "internal").status, Status::error("no user"));
 }
 
 #[test]
@@ -214,24 +206,34 @@ fn a_response_your_rules_classify_follows_the_kind_and_keeps_the_number() {
         || {
             // A client that expects 404s: OK, instrumentation's, so Unset.
             let span = tracing::info_span!("expected", otel.kind = "client");
-            span.record_http_response(Side::Client, 404, Canonical::new(Code::Ok, ""));
+            span.record_exchange(Exchange::http_response(Side::Client, 404).classified(Code::Ok));
             drop(span);
             // A client 404 made INTERNAL: an error, the number as error.type.
             let span = tracing::info_span!("client_internal", otel.kind = "client");
-            span.record_http_response(Side::Client, 404, Canonical::new(Code::Internal, "bad"));
+            span.record_exchange(
+                Exchange::http_response(Side::Client, 404)
+                    .classified(Canonical::new(Code::Internal, "bad")),
+            );
             drop(span);
             // A server 404 made INTERNAL: an error by the server's policy;
             // the number is no error on a server, so the code names it.
             let span = tracing::info_span!("server_internal", otel.kind = "server");
-            span.record_http_response(Side::Server, 404, Canonical::new(Code::Internal, "bad"));
+            span.record_exchange(
+                Exchange::http_response(Side::Server, 404)
+                    .classified(Canonical::new(Code::Internal, "bad")),
+            );
             drop(span);
-            // The code the number maps to: the HTTP rules, as without a hook.
+            // The code the number maps to, chosen by a classifier: the server's
+            // policy, which leaves NOT_FOUND Unset as the HTTP rules would.
             let span = tracing::info_span!("same_code", otel.kind = "server");
-            span.record_http_response(Side::Server, 404, Canonical::new(Code::NotFound, "gone"));
+            span.record_exchange(
+                Exchange::http_response(Side::Server, 404)
+                    .classified(Canonical::new(Code::NotFound, "gone")),
+            );
             drop(span);
             // A 200 read from traffic is OK, and stays Unset.
             let span = tracing::info_span!("traffic_ok", otel.kind = "server");
-            span.record_http_status(Side::Server, 200);
+            span.record_exchange(Exchange::http_response(Side::Server, 200));
         },
     );
     let expected = named(&spans, "expected");
@@ -269,23 +271,26 @@ fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
         || {
             // The caller dropped the call (the tower layer's cancel).
             let span = tracing::info_span!("dropped");
-            span.record_grpc_failure(
+            span.record_exchange(Exchange::dropped(
                 Side::Client,
-                "cancelled",
+                Protocol::Grpc,
                 Canonical::new(Code::Cancelled, "dropped"),
-            );
+            ));
             drop(span);
             // The server answered `grpc-status: 1`.
             let span = tracing::info_span!("answered");
-            span.record_grpc_status(Side::Client, Canonical::new(Code::Cancelled, "stop"));
+            span.record_exchange(Exchange::grpc_status(
+                Side::Client,
+                Canonical::new(Code::Cancelled, "stop"),
+            ));
             drop(span);
             // Another failure recorded the same way stays a client error.
             let span = tracing::info_span!("timed_out");
-            span.record_grpc_failure(
+            span.record_exchange(Exchange::failure(
                 Side::Client,
-                "timeout",
+                Protocol::Grpc,
                 Canonical::new(Code::DeadlineExceeded, "late"),
-            );
+            ));
         },
     );
     let dropped = named(&spans, "dropped");

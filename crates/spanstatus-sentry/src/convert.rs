@@ -1,13 +1,16 @@
-//! [`Code`] ⇄ [`SpanStatus`], and reading every spelling of a Sentry status
-//! (with the core's parser).
+//! [`Code`] ⇄ [`SpanStatus`]. Reading every spelling of a Sentry status is
+//! the core's [`Code::from_sentry_status`].
 
 use sentry_core::protocol::SpanStatus;
-use spanstatus_core::{Code, ParseCodeError};
+use spanstatus_core::Code;
 
 /// The Sentry status for `code`: `Code::NotFound` → `SpanStatus::NotFound`,
 /// `Code::Unknown` → `SpanStatus::UnknownError`, `Code::Internal` →
 /// `SpanStatus::InternalError`. Total and lossless: [`code_from_span_status`]
-/// gives `code` back.
+/// gives `code` back. Sentry's names are those of its [span payload]'s
+/// `status`.
+///
+/// [span payload]: https://develop.sentry.dev/sdk/data-model/event-payloads/span/
 ///
 /// ```
 /// use sentry_core::protocol::SpanStatus;
@@ -72,33 +75,4 @@ pub fn code_from_span_status(status: SpanStatus) -> Code {
         SpanStatus::Unauthenticated => Code::Unauthenticated,
         other => Code::from_sentry_status(&other.to_string()).unwrap_or(Code::Unknown),
     }
-}
-
-/// Reads a Sentry status as Sentry's server does, and more:
-/// [`Code::from_sentry_status`], i.e. every spelling [`Code::parse`] accepts
-/// (`not_found`, `NOT_FOUND`, `NotFound`, `unknown`, `unknown_error`,
-/// `canceled`, `"0"`..`"16"`) plus Relay's legacy `success` (= OK) and
-/// `failure` (= INTERNAL), in any ASCII case.
-///
-/// `sentry_types`' own `SpanStatus::from_str` rejects `unknown`, the name
-/// Sentry's server gives code 2.
-///
-/// ```
-/// use spanstatus_core::Code;
-/// use spanstatus_sentry::parse_status;
-///
-/// assert_eq!(parse_status("unknown"), Ok(Code::Unknown));
-/// assert_eq!(parse_status("unknown_error"), Ok(Code::Unknown));
-/// assert_eq!(parse_status("failure"), Ok(Code::Internal));
-/// assert_eq!(parse_status("14"), Ok(Code::Unavailable));
-/// assert!(parse_status("teapot").is_err());
-/// ```
-#[inline]
-pub fn parse_status(s: &str) -> Result<Code, ParseCodeError> {
-    Code::from_sentry_status(s)
-}
-
-/// [`parse_status`] as a [`SpanStatus`]: `"unknown"` → `SpanStatus::UnknownError`.
-pub fn parse_span_status(s: &str) -> Result<SpanStatus, ParseCodeError> {
-    parse_status(s).map(to_span_status)
 }

@@ -49,13 +49,20 @@ pub const HTTP_STATUS_KEY: &str = "http.response.status_code";
 /// transaction.finish();
 /// ```
 ///
+/// The rule is the one of `tracing` spans: an OK is final; any later non-OK
+/// status replaces an earlier non-OK one; and an HTTP status
+/// ([`set_canonical_http_status`](Self::set_canonical_http_status), what
+/// traffic says) never replaces a status that is set. (Sentry's own
+/// `set_status` keeps the last call.)
+///
 /// Sentry keeps a transaction's data only when a client is bound; on a
 /// transaction started without one, the status is set and the data dropped,
-/// as with `Transaction::set_data`. Sentry's rule is that the last call wins.
+/// as with `Transaction::set_data`.
 pub trait CanonicalStatusExt {
     /// Sets `status` to `code`'s Sentry name, data [`STATUS_CODE_KEY`] to
-    /// `code`'s canonical name and data [`STATUS_MESSAGE_KEY`] to `message`.
-    /// An empty message clears an earlier one.
+    /// `code`'s canonical name and data [`STATUS_MESSAGE_KEY`] to `message`
+    /// (an empty message clears an earlier one), unless the span's status is
+    /// OK already: OK is final.
     fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
 
     /// Sets `code` with no message.
@@ -75,6 +82,15 @@ pub trait CanonicalStatusExt {
         self.record_canonical_status(Status::from_error(error));
     }
 
+    /// Sets the status of `result` when it is an `Err`; an `Ok` sets
+    /// nothing (instrumentation should not set OK; the application may, with
+    /// [`set_canonical_code`](Self::set_canonical_code)).
+    fn record_result<T, E: HasCode + Display>(&self, result: &Result<T, E>) {
+        if let Err(error) = result {
+            self.record_canonical_error(error);
+        }
+    }
+
     /// The canonical status on this span: the code is the [`STATUS_CODE_KEY`]
     /// data when it agrees with `status` (so UNKNOWN is read back as UNKNOWN),
     /// otherwise `status` alone (e.g. after an inherent `set_status`); the
@@ -82,10 +98,11 @@ pub trait CanonicalStatusExt {
     /// set.
     fn canonical_status(&self) -> Option<Status>;
 
-    /// Sets the status for an HTTP response status, with
-    /// [`Code::from_http_status`] (Sentry's JavaScript SDK mapping, except that
-    /// a status outside 100..=599 is UNKNOWN where the JS SDK says
-    /// `internal_error`), and data [`HTTP_STATUS_KEY`]. Returns the code.
+    /// Records an HTTP response status: data [`HTTP_STATUS_KEY`], and, when
+    /// the span has no status yet, the code of [`Code::from_http_status`]
+    /// (Sentry's JavaScript SDK mapping, except that a status outside
+    /// 100..=599 is UNKNOWN where the JS SDK says `internal_error`). Returns
+    /// that code.
     ///
     /// ```
     /// # use spanstatus_core::Code;
@@ -123,9 +140,35 @@ fn code_value(code: Code) -> Value {
     Value::String(code.as_str().to_owned())
 }
 
-impl CanonicalStatusExt for Span {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
-        let message = message.into();
+/// Writes a canonical status on a Sentry span, whatever it had: what the
+/// verbs do once the precedence rule has let them, and what the bridges do
+/// with the status tracing kept.
+pub(crate) trait WriteStatus {
+    fn write_status(&self, code: Code, message: Cow<'static, str>);
+    fn status(&self) -> Option<SpanStatus>;
+    fn write_data(&self, key: &'static str, value: Value);
+}
+
+/// `set_canonical_status` on any Sentry span: OK is final.
+fn set_status_by_rule(span: &impl WriteStatus, code: Code, message: Cow<'static, str>) {
+    if span.status() != Some(SpanStatus::Ok) {
+        span.write_status(code, message);
+    }
+}
+
+/// `set_canonical_http_status` on any Sentry span: traffic never replaces a
+/// status.
+fn set_http_status_by_rule(span: &impl WriteStatus, http_status: u16) -> Code {
+    let code = Code::from_http_status(http_status);
+    if span.status().is_none() {
+        span.write_status(code, Cow::Borrowed(""));
+    }
+    span.write_data(HTTP_STATUS_KEY, Value::from(http_status));
+    code
+}
+
+impl WriteStatus for Span {
+    fn write_status(&self, code: Code, message: Cow<'static, str>) {
         self.set_status(to_span_status(code));
         let mut data = self.data();
         data.insert(STATUS_CODE_KEY.to_owned(), code_value(code));
@@ -139,11 +182,22 @@ impl CanonicalStatusExt for Span {
         }
     }
 
+    fn status(&self) -> Option<SpanStatus> {
+        self.get_status()
+    }
+
+    fn write_data(&self, key: &'static str, value: Value) {
+        self.set_data(key, value);
+    }
+}
+
+impl CanonicalStatusExt for Span {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        set_status_by_rule(self, code, message.into());
+    }
+
     fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        let code = Code::from_http_status(http_status);
-        self.set_canonical_code(code);
-        self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
-        code
+        set_http_status_by_rule(self, http_status)
     }
 
     fn canonical_status(&self) -> Option<Status> {
@@ -157,9 +211,8 @@ impl CanonicalStatusExt for Span {
     }
 }
 
-impl CanonicalStatusExt for Transaction {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
-        let message = message.into();
+impl WriteStatus for Transaction {
+    fn write_status(&self, code: Code, message: Cow<'static, str>) {
         self.set_status(to_span_status(code));
         let mut data = self.data();
         data.set_data(Cow::Borrowed(STATUS_CODE_KEY), code_value(code));
@@ -174,11 +227,22 @@ impl CanonicalStatusExt for Transaction {
         }
     }
 
+    fn status(&self) -> Option<SpanStatus> {
+        self.get_status()
+    }
+
+    fn write_data(&self, key: &'static str, value: Value) {
+        self.set_data(key, value);
+    }
+}
+
+impl CanonicalStatusExt for Transaction {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        set_status_by_rule(self, code, message.into());
+    }
+
     fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        let code = Code::from_http_status(http_status);
-        self.set_canonical_code(code);
-        self.set_data(HTTP_STATUS_KEY, Value::from(http_status));
-        code
+        set_http_status_by_rule(self, http_status)
     }
 
     fn canonical_status(&self) -> Option<Status> {
@@ -197,23 +261,30 @@ impl CanonicalStatusExt for Transaction {
     }
 }
 
-impl CanonicalStatusExt for TransactionOrSpan {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+impl WriteStatus for TransactionOrSpan {
+    fn write_status(&self, code: Code, message: Cow<'static, str>) {
         match self {
-            TransactionOrSpan::Transaction(transaction) => {
-                transaction.set_canonical_status(code, message)
-            }
-            TransactionOrSpan::Span(span) => span.set_canonical_status(code, message),
+            TransactionOrSpan::Transaction(transaction) => transaction.write_status(code, message),
+            TransactionOrSpan::Span(span) => span.write_status(code, message),
         }
     }
 
+    fn status(&self) -> Option<SpanStatus> {
+        self.get_status()
+    }
+
+    fn write_data(&self, key: &'static str, value: Value) {
+        self.set_data(key, value);
+    }
+}
+
+impl CanonicalStatusExt for TransactionOrSpan {
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        set_status_by_rule(self, code, message.into());
+    }
+
     fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        match self {
-            TransactionOrSpan::Transaction(transaction) => {
-                transaction.set_canonical_http_status(http_status)
-            }
-            TransactionOrSpan::Span(span) => span.set_canonical_http_status(http_status),
-        }
+        set_http_status_by_rule(self, http_status)
     }
 
     fn canonical_status(&self) -> Option<Status> {
@@ -222,6 +293,13 @@ impl CanonicalStatusExt for TransactionOrSpan {
             TransactionOrSpan::Span(span) => span.canonical_status(),
         }
     }
+}
+
+/// Writes `status` on `span` whatever it had: the status tracing kept, which
+/// already followed the rule.
+pub(crate) fn force_status(span: &TransactionOrSpan, status: Status) {
+    let (code, message) = status.into_parts();
+    span.write_status(code, message);
 }
 
 #[cfg(test)]

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use sentry_core::Hub;
 use spanstatus_core::Status;
 use spanstatus_tracing::__private::BridgeHooks;
+use spanstatus_tracing::{Exchange, Protocol};
 use tracing::Subscriber;
 use tracing::span::Id;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::ext::{CanonicalStatusExt, HTTP_STATUS_KEY};
+use crate::ext::{HTTP_STATUS_KEY, force_status};
 
 /// Wraps `sentry_tracing::SpanLayer` (possibly filtered) so that the final
 /// canonical status of each tracing span lands on its Sentry transaction or
@@ -106,7 +107,7 @@ impl<L> StatusLayer<L> {
     /// Puts `status` on the Sentry span of tracing span `id`, if the wrapped
     /// layer has one: entered in the wrapped layer, it becomes the current
     /// hub's span.
-    fn apply<S>(&self, id: &Id, ctx: &Context<'_, S>, status: &Status, http_status: Option<u16>)
+    fn apply<S>(&self, id: &Id, ctx: &Context<'_, S>, status: Status, exchange: Option<Exchange>)
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
         L: Layer<S>,
@@ -119,9 +120,13 @@ impl<L> StatusLayer<L> {
         if !Arc::ptr_eq(&before, &hub) {
             drop(before);
             if let Some(sentry_span) = hub.configure_scope(|scope| scope.get_span()) {
-                sentry_span.record_canonical_status(status.clone());
-                // Recorded from an HTTP response: the number, as Sentry's own
-                // HTTP integrations keep it.
+                // The status tracing kept, by the same rule as Sentry's.
+                force_status(&sentry_span, status);
+                // An HTTP response's number, as Sentry's own HTTP
+                // integrations keep it.
+                let http_status = exchange
+                    .filter(|exchange| exchange.protocol() == Protocol::Http)
+                    .and_then(|exchange| exchange.http_status());
                 if let Some(http_status) = http_status {
                     sentry_span.set_data(HTTP_STATUS_KEY, http_status.into());
                 }
@@ -140,18 +145,16 @@ where
     type Inner = L;
 
     fn close(&self, id: &Id, ctx: &Context<'_, S>) {
-        if !spanstatus_tracing::__private::any_outcome_recorded() {
+        if !spanstatus_tracing::__private::any_status_recorded() {
             return;
         }
         // Read (and release) the extensions before calling into the inner
         // layer, which locks them itself.
-        let outcome = ctx
+        let recorded = ctx
             .span(id)
-            .and_then(|span| spanstatus_tracing::outcome_of(&span));
-        if let Some(outcome) = outcome
-            && let Some(status) = &outcome.status
-        {
-            self.apply(id, ctx, status, outcome.http_status);
+            .and_then(|span| spanstatus_tracing::__private::recorded_on(&span));
+        if let Some((status, exchange)) = recorded {
+            self.apply(id, ctx, status, exchange);
         }
     }
 }

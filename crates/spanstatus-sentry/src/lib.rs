@@ -67,7 +67,7 @@
 //! subscriber; nothing else is needed, and its position among the other
 //! layers does not matter (the status lives in the registry, and the wrapper
 //! applies it just before the wrapped layer finishes the Sentry span). Add
-//! `spanstatus_tracing::layer()` too if you like: it decorates fmt output,
+//! `spanstatus_tracing::fmt_layer()` too if you like: it decorates fmt output,
 //! but the bridge does not need it. Do not also add a bare `SpanLayer` (or sentry-tracing's legacy `SentryLayer`).
 //!
 //! ```
@@ -75,7 +75,7 @@
 //! use tracing_subscriber::prelude::*;
 //!
 //! let subscriber = tracing_subscriber::registry()
-//!     .with(spanstatus_tracing::layer())
+//!     .with(spanstatus_tracing::fmt_layer())
 //!     .with(tracing_subscriber::fmt::layer())
 //!     .with(spanstatus_sentry::span_layer().with_filter(LevelFilter::INFO));
 //! # let _ = subscriber;
@@ -105,10 +105,14 @@ pub mod event;
 mod ext;
 mod layer;
 pub mod serde;
+#[cfg(feature = "tower")]
+mod tower;
 
-pub use convert::{code_from_span_status, parse_span_status, parse_status, to_span_status};
+pub use convert::{code_from_span_status, to_span_status};
 pub use ext::{CanonicalStatusExt, HTTP_STATUS_KEY, STATUS_CODE_KEY, STATUS_MESSAGE_KEY};
 pub use layer::{StatusLayer, WithSpanStatus, layer, span_layer};
+#[cfg(feature = "tower")]
+pub use tower::{TransactionStatusFuture, TransactionStatusLayer, TransactionStatusService};
 
 /// The `sentry-core` this crate is built with (0.49).
 pub use sentry_core;

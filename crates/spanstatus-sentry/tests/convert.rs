@@ -9,10 +9,7 @@ use sentry::{ClientOptions, TransactionContext, TransactionOrSpan};
 use serde_json::json;
 use spanstatus_core::{Code, Status};
 use spanstatus_devtools::sentry_event;
-use spanstatus_sentry::{
-    CanonicalStatusExt, code_from_span_status, event, parse_span_status, parse_status,
-    to_span_status,
-};
+use spanstatus_sentry::{CanonicalStatusExt, code_from_span_status, event, to_span_status};
 
 /// conventions.md §1: number, canonical name, Sentry wire name.
 const TABLE: [(i32, &str, &str); 17] = [
@@ -64,7 +61,7 @@ fn all_17_both_ways_against_sentry_types() {
 }
 
 #[test]
-fn parse_status_reads_every_spelling() {
+fn sentry_statuses_read_every_spelling() {
     for (number, canonical, wire) in TABLE {
         let lower_spaced = canonical.to_lowercase().replace('_', " ");
         let camel: String = canonical
@@ -79,25 +76,32 @@ fn parse_status_reads_every_spelling() {
             camel,
             number.to_string(),
         ] {
-            assert_eq!(parse_status(&spelling), Ok(code(number)), "{spelling}");
             assert_eq!(
-                parse_span_status(&spelling),
+                Code::from_sentry_status(&spelling),
+                Ok(code(number)),
+                "{spelling}"
+            );
+            assert_eq!(
+                Code::from_sentry_status(&spelling).map(to_span_status),
                 Ok(SpanStatus::from_str(wire).unwrap())
             );
         }
     }
     // Sentry's server name for 2, which sentry-types rejects.
     assert!(SpanStatus::from_str("unknown").is_err());
-    assert_eq!(parse_status("unknown"), Ok(Code::Unknown));
-    assert_eq!(parse_span_status("unknown"), Ok(SpanStatus::UnknownError));
+    assert_eq!(Code::from_sentry_status("unknown"), Ok(Code::Unknown));
+    assert_eq!(
+        Code::from_sentry_status("unknown").map(to_span_status),
+        Ok(SpanStatus::UnknownError)
+    );
     // Relay's legacy names, and one-L cancelled.
-    assert_eq!(parse_status("success"), Ok(Code::Ok));
-    assert_eq!(parse_status("failure"), Ok(Code::Internal));
-    assert_eq!(parse_status("canceled"), Ok(Code::Cancelled));
+    assert_eq!(Code::from_sentry_status("success"), Ok(Code::Ok));
+    assert_eq!(Code::from_sentry_status("failure"), Ok(Code::Internal));
+    assert_eq!(Code::from_sentry_status("canceled"), Ok(Code::Cancelled));
 }
 
 #[test]
-fn parse_status_rejects_with_typed_errors() {
+fn sentry_statuses_reject_with_typed_errors() {
     let long = "x".repeat(10_000);
     for bad in [
         "",
@@ -114,7 +118,7 @@ fn parse_status_rejects_with_typed_errors() {
         "é",
         &long,
     ] {
-        let err = parse_status(bad).unwrap_err();
+        let err = Code::from_sentry_status(bad).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unrecognized status code"), "{text}");
         assert!(text.contains("not_found"), "{text}");
@@ -124,7 +128,13 @@ fn parse_status_rejects_with_typed_errors() {
         );
         assert_eq!(err.input_len(), bad.len());
         assert!(bad.starts_with(err.input()));
-        assert_eq!(parse_span_status(bad).unwrap_err().input_len(), bad.len());
+        assert_eq!(
+            Code::from_sentry_status(bad)
+                .map(to_span_status)
+                .unwrap_err()
+                .input_len(),
+            bad.len()
+        );
     }
 }
 
@@ -292,8 +302,9 @@ fn http_status_matches_the_js_sdk_from_0_to_999() {
         || {
             let transaction =
                 sentry::start_transaction(TransactionContext::new("http", "http.client"));
-            let span = transaction.start_child("http.client", "GET /");
             for status in 0..=999u16 {
+                // A span each: an HTTP status never replaces a status.
+                let span = transaction.start_child("http.client", "GET /");
                 let code = span.set_canonical_http_status(status);
                 let got = span.get_status().unwrap().to_string();
                 let expected = if (100..=599).contains(&status) {
@@ -308,13 +319,13 @@ fn http_status_matches_the_js_sdk_from_0_to_999() {
                 assert_eq!(code, code_of_wire(expected), "HTTP {status}");
                 assert_eq!(span.data()["http.response.status_code"], status);
                 assert_eq!(span.data()["sentry.status.code"], code.as_str());
+                span.finish();
             }
             assert_eq!(
                 transaction.set_canonical_http_status(503),
                 Code::Unavailable
             );
             assert_eq!(transaction.get_status(), Some(SpanStatus::Unavailable));
-            span.finish();
             transaction.finish();
         },
         ClientOptions::new().traces_sample_rate(1.0),
@@ -338,7 +349,7 @@ fn extension_on_all_three_types_next_to_the_inherent_set_status() {
             transaction.set_canonical_code(Code::Unknown);
 
             let span = transaction.start_child("child", "c");
-            span.set_status(SpanStatus::Ok);
+            span.set_status(SpanStatus::Aborted);
             span.set_canonical_status(Code::Internal, "boom");
             assert_eq!(code_of(span.canonical_status()), Some(Code::Internal));
             span.record_canonical_status(Status::new(Code::Unknown, "odd"));
@@ -384,6 +395,48 @@ fn extension_on_all_three_types_next_to_the_inherent_set_status() {
     assert_eq!(span.status, Some(SpanStatus::Unauthenticated));
     assert_eq!(span.data["sentry.status.code"], "UNAUTHENTICATED");
     assert_eq!(span.data["sentry.status.message"], "who?");
+}
+
+/// The rule of tracing spans, on Sentry's own: OK is final, the last non-OK
+/// wins, and an HTTP status (traffic) never replaces a status.
+#[test]
+fn one_precedence_rule_on_sentry_spans() {
+    let _ = sentry::test::with_captured_envelopes_options(
+        || {
+            let transaction = sentry::start_transaction(TransactionContext::new("t", "op"));
+            let last = transaction.start_child("last", "l");
+            last.set_canonical_status(Code::Unavailable, "b");
+            last.set_canonical_status(Code::NotFound, "a");
+            assert_eq!(
+                last.canonical_status(),
+                Some(Status::new(Code::NotFound, "a"))
+            );
+            // Traffic after code: the number is recorded, the status stays.
+            assert_eq!(last.set_canonical_http_status(503), Code::Unavailable);
+            assert_eq!(
+                last.canonical_status(),
+                Some(Status::new(Code::NotFound, "a"))
+            );
+            assert_eq!(last.data()["http.response.status_code"], 503);
+            // OK is final, also OK set with Sentry's own `set_status`.
+            let ok = transaction.start_child("ok", "o");
+            ok.set_canonical_code(Code::Ok);
+            ok.set_canonical_status(Code::Internal, "late");
+            assert_eq!(ok.get_status(), Some(SpanStatus::Ok));
+            let inherent = transaction.start_child("inherent", "i");
+            inherent.set_status(SpanStatus::Ok);
+            inherent.record_canonical_error(&Status::new(Code::Internal, "late"));
+            assert_eq!(inherent.get_status(), Some(SpanStatus::Ok));
+            for span in [last, ok, inherent] {
+                span.finish();
+            }
+            transaction.set_canonical_code(Code::Ok);
+            transaction.set_canonical_status(Code::Aborted, "late");
+            assert_eq!(transaction.get_status(), Some(SpanStatus::Ok));
+            transaction.finish();
+        },
+        ClientOptions::new().traces_sample_rate(1.0),
+    );
 }
 
 #[test]

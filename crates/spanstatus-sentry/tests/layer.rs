@@ -298,7 +298,7 @@ fn filter_with_other_layers_and_the_status_layer_in_any_order() {
     // layer of another kind after it.
     let dispatch = tracing_subscriber::registry()
         .with(spanstatus_sentry::span_layer().with_filter(LevelFilter::INFO))
-        .with(spanstatus_tracing::layer())
+        .with(spanstatus_tracing::fmt_layer())
         .with(tracing_subscriber::layer::Identity::new())
         .into();
     assert_filtered(&filtered_case(dispatch));
@@ -343,12 +343,12 @@ fn a_span_entered_many_times_like_a_future() {
 
 #[test]
 fn an_http_status_from_traffic_keeps_its_number() {
-    use spanstatus_tracing::Side;
+    use spanstatus_tracing::{Exchange, ExchangeExt, Side};
     let transactions = capture(|| {
         tracing::dispatcher::with_default(&wrapped(), || {
             let span = tracing::info_span!("GET /users/7");
             let _entered = span.enter();
-            span.record_http_status(Side::Server, 503);
+            span.record_exchange(Exchange::http_response(Side::Server, 503));
         })
     });
     let trace = trace(only(&transactions));
@@ -358,6 +358,28 @@ fn an_http_status_from_traffic_keeps_its_number() {
     // No message: the number says it all.
     assert!(
         trace["data"].get("sentry.status.message").is_none(),
+        "{trace}"
+    );
+}
+
+#[test]
+fn a_grpc_exchange_writes_no_http_number() {
+    use spanstatus_tracing::{Exchange, ExchangeExt, Side};
+    let transactions = capture(|| {
+        tracing::dispatcher::with_default(&wrapped(), || {
+            let span = tracing::info_span!("/pkg.Svc/Get");
+            let _entered = span.enter();
+            // A Trailers-Only reply: HTTP 200, the status in its headers.
+            span.record_exchange(
+                Exchange::grpc_status(Side::Server, Code::NotFound).with_http_status(200),
+            );
+        })
+    });
+    let trace = trace(only(&transactions));
+    assert_eq!(trace["status"], "not_found");
+    // The 200 is the transport's, not the call's outcome.
+    assert!(
+        trace["data"].get("http.response.status_code").is_none(),
         "{trace}"
     );
 }

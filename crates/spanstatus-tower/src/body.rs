@@ -9,8 +9,7 @@ use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 use spanstatus_core::HasCode;
 
-use crate::classify;
-use crate::layer::Exchange;
+use crate::record::Recorder;
 
 pin_project! {
     /// A response body that records the end of its exchange: gRPC trailers,
@@ -45,8 +44,8 @@ impl<B: std::fmt::Debug> std::fmt::Debug for StatusBody<B> {
 /// What is still open about an exchange while its body streams.
 #[derive(Debug)]
 struct Pending {
-    exchange: Exchange,
-    /// The response's status code, for the classifier hook at the trailers.
+    recorder: Recorder,
+    /// The response's status code, recorded with the trailers' status.
     http_status: http::StatusCode,
     /// gRPC: no `grpc-status` seen yet.
     awaiting_status: bool,
@@ -58,7 +57,7 @@ impl Pending {
     /// The body ended (or failed): anything still missing is decided now.
     fn ended(self) {
         if self.awaiting_status {
-            self.exchange.fail(classify::grpc_missing_status());
+            self.recorder.missing_status(self.http_status);
         }
     }
 
@@ -66,8 +65,8 @@ impl Pending {
         // An HTTP error status stays; a success, or a gRPC call still waiting
         // for its status, was cut short.
         if self.awaiting_status || self.succeeded {
-            self.exchange
-                .cancel("the response body was dropped before its end");
+            self.recorder
+                .dropped("the response body was dropped before its end");
         }
     }
 }
@@ -75,16 +74,16 @@ impl Pending {
 impl<B: Body> StatusBody<B> {
     /// Records what the headers of `response` say, and wraps its body to
     /// watch the rest.
-    pub(crate) fn wrap(response: Response<B>, exchange: Exchange) -> Response<StatusBody<B>> {
+    pub(crate) fn wrap(response: Response<B>, recorder: Recorder) -> Response<StatusBody<B>> {
         let http_status = response.status();
-        let awaiting_status = exchange.headers(http_status, response.headers());
+        let awaiting_status = recorder.headers(http_status, response.headers());
         let succeeded = http_status.as_u16() < 400;
         // No body is sent for these (RFC 9110): the server drops it unread.
         let end = response.body().is_end_stream()
-            || exchange.head
+            || recorder.head
             || matches!(http_status.as_u16(), 100..=199 | 204 | 304);
         let mut pending = Some(Pending {
-            exchange,
+            recorder,
             http_status,
             awaiting_status,
             succeeded,
@@ -118,7 +117,7 @@ where
                     // Trailers are the last frame: the exchange is complete.
                     if let Some(pending) = this.pending.take() {
                         if pending.awaiting_status {
-                            pending.exchange.trailers(pending.http_status, trailers);
+                            pending.recorder.trailers(pending.http_status, trailers);
                         }
                     }
                 }
@@ -132,7 +131,7 @@ where
             }
             Poll::Ready(Some(Err(error))) => {
                 if let Some(pending) = this.pending.take() {
-                    pending.exchange.fail(classify::error_status(error));
+                    pending.recorder.fail(error);
                 }
             }
             Poll::Ready(None) => {

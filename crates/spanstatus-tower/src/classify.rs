@@ -1,86 +1,30 @@
-//! What one piece of traffic says about an exchange: each decision is a small
-//! function, separate from the service that calls it.
+//! What one piece of traffic says about an exchange, read off the wire. The
+//! rules that turn it into a status are the [`Exchange`] constructors'
+//! (`spanstatus-tracing`); only what needs the wire or the clock is here.
 
-use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 use http::HeaderMap;
-use spanstatus_core::{Code, HasCode, Status, grpc};
-use spanstatus_tracing::Side;
+#[cfg(test)]
+use spanstatus_core::Status;
+use spanstatus_core::{Code, grpc};
+use spanstatus_tracing::{Exchange, Side};
 
 /// The header and trailer names of the gRPC status.
 const GRPC_STATUS: &str = "grpc-status";
 const GRPC_MESSAGE: &str = "grpc-message";
 const GRPC_TIMEOUT: &str = "grpc-timeout";
 
-/// The status in a gRPC header or trailer block, if it has `grpc-status`:
-/// strict parsing (`17`, `-1`, `abc` are UNKNOWN with the raw value in the
-/// message) and the percent-decoded `grpc-message`.
-pub(crate) fn grpc_status(headers: &HeaderMap) -> Option<Status> {
+/// The exchange a gRPC header or trailer block records, if it has
+/// `grpc-status`.
+pub(crate) fn grpc_status(side: Side, headers: &HeaderMap) -> Option<Exchange> {
     let value = headers.get(GRPC_STATUS)?;
-    Some(match grpc::parse_status_header(value.as_bytes()) {
-        Ok(code) => {
-            let message = headers
-                .get(GRPC_MESSAGE)
-                .map(|m| grpc::decode_message(m.as_bytes()).into_owned())
-                .unwrap_or_default();
-            Status::new(code, message)
-        }
-        Err(invalid) => invalid.to_status(),
-    })
-}
-
-/// The status of an HTTP response's status code: `Code::from_http_status`,
-/// except 408 Request Timeout, DEADLINE_EXCEEDED: what tower-http's
-/// `TimeoutLayer` answers when a handler runs out of time.
-pub(crate) fn http_status(status: u16) -> Status {
-    match status {
-        408 => Status::new(Code::DeadlineExceeded, ""),
-        _ => Status::new(Code::from_http_status(status), ""),
-    }
-}
-
-/// A server's 408 that stayed DEADLINE_EXCEEDED: a timeout, recorded as
-/// a failure (`error.type = "timeout"`), not as a 4xx that stays `Unset`.
-pub(crate) fn is_server_timeout(side: Side, http_status: u16, status: &Status) -> bool {
-    side == Side::Server && http_status == 408 && status.code() == Code::DeadlineExceeded
-}
-
-/// A gRPC response whose headers are not 200 and carry no `grpc-status`
-/// (a proxy's error page): the code of gRPC's HTTP table.
-pub(crate) fn grpc_without_status(http_status: u16) -> Status {
-    Status::new(
-        grpc::code_from_http_response(http_status),
-        format!("HTTP {http_status} without grpc-status"),
-    )
-}
-
-/// A gRPC stream that ended with no `grpc-status`, neither in its headers
-/// nor in trailers: never OK. INTERNAL, as grpc-go reports ("server closed
-/// the stream without sending trailers"): the peer broke the protocol.
-pub(crate) fn grpc_missing_status() -> Status {
-    Status::new(
-        Code::Internal,
-        "the stream ended without grpc-status in its trailers",
-    )
-}
-
-/// The status of an error (a service's, or a body's): its code (the source
-/// chain is walked for `Box<dyn Error>`) and its message.
-pub(crate) fn error_status<E: HasCode + Display + ?Sized>(error: &E) -> Status {
-    Status::from_error(error)
-}
-
-/// OpenTelemetry's `error.type` for an exchange that failed with no response
-/// (HTTP) or no status (gRPC): `timeout` for DEADLINE_EXCEEDED, `cancelled`
-/// for CANCELLED, `_OTHER` otherwise (semantic conventions, "recording
-/// errors").
-pub(crate) fn failure_error_type(code: Code) -> &'static str {
-    match code {
-        Code::DeadlineExceeded => "timeout",
-        Code::Cancelled => "cancelled",
-        _ => "_OTHER",
-    }
+    let message = headers.get(GRPC_MESSAGE).map(|m| m.as_bytes());
+    Some(Exchange::grpc_status_header(
+        side,
+        value.as_bytes(),
+        message,
+    ))
 }
 
 /// From when on a gRPC request's cancel is its `grpc-timeout` running out:
@@ -108,18 +52,15 @@ pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
 }
 
 impl Deadline {
-    /// CANCELLED at (or just before, [`deadline_slack`]) the deadline is
-    /// DEADLINE_EXCEEDED: tonic reports its own expired `grpc-timeout` as
-    /// CANCELLED, and drops the server's handler, where the spec encourages
-    /// DEADLINE_EXCEEDED.
-    pub(crate) fn judge(&self, status: Status) -> Status {
-        if status.code() != Code::Cancelled || Instant::now() < self.0 {
-            return status;
+    /// `exchange`, judged at this moment: a CANCELLED at (or just before,
+    /// [`deadline_slack`]) the deadline is the deadline's
+    /// ([`Exchange::past_deadline`]). tonic reports its own expired
+    /// `grpc-timeout` as CANCELLED, and drops the server's handler.
+    pub(crate) fn judge(&self, exchange: Exchange) -> Exchange {
+        if exchange.status().code() != Code::Cancelled || Instant::now() < self.0 {
+            return exchange;
         }
-        Status::new(
-            Code::DeadlineExceeded,
-            format!("the call's grpc-timeout passed ({})", status.message()),
-        )
+        exchange.past_deadline()
     }
 }
 
@@ -148,15 +89,36 @@ mod tests {
 
     #[test]
     fn a_cancel_at_the_start_of_a_short_call_stays_cancelled() {
+        let dropped = || {
+            Exchange::dropped(
+                Side::Server,
+                spanstatus_tracing::Protocol::Grpc,
+                Status::new(Code::Cancelled, "dropped"),
+            )
+        };
         // 5 ms: without the cap, a 10 ms slack would call every cancel a
         // deadline.
-        let status = deadline("5m").judge(Status::new(Code::Cancelled, "dropped"));
-        assert_eq!(status.code(), Code::Cancelled);
-        let status = deadline("20S").judge(Status::new(Code::Cancelled, "dropped"));
-        assert_eq!(status.code(), Code::Cancelled);
+        let judged = deadline("5m").judge(dropped());
+        assert_eq!(judged.status().code(), Code::Cancelled);
+        let judged = deadline("20S").judge(dropped());
+        assert_eq!(judged.status().code(), Code::Cancelled);
         // Zero: the deadline has passed at once.
-        let status = deadline("0m").judge(Status::new(Code::Cancelled, "dropped"));
-        assert_eq!(status.code(), Code::DeadlineExceeded);
-        assert_eq!(status.message(), "the call's grpc-timeout passed (dropped)");
+        let judged = deadline("0m").judge(dropped());
+        assert_eq!(judged.status().code(), Code::DeadlineExceeded);
+        assert_eq!(
+            judged.status().message(),
+            "the call's grpc-timeout passed (dropped)"
+        );
+        assert_eq!(judged.error_type(), Some("timeout"));
+    }
+
+    #[test]
+    fn a_grpc_status_is_read_from_its_headers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(grpc_status(Side::Client, &headers), None);
+        headers.insert(GRPC_STATUS, http::HeaderValue::from_static("5"));
+        headers.insert(GRPC_MESSAGE, http::HeaderValue::from_static("no%20kiwi"));
+        let exchange = grpc_status(Side::Client, &headers).unwrap();
+        assert_eq!(exchange.status(), &Status::new(Code::NotFound, "no kiwi"));
     }
 }

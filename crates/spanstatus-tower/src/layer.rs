@@ -5,26 +5,18 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use std::sync::Arc;
-
-use http::{HeaderMap, Request, Response, StatusCode};
+use http::{Request, Response};
 use pin_project_lite::pin_project;
-use spanstatus_core::{Code, HasCode, Status};
-use spanstatus_tracing::{CanonicalStatusExt, Side};
+use spanstatus_core::HasCode;
+use spanstatus_tracing::{Protocol, Side};
 use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Span;
 
 use crate::body::StatusBody;
 use crate::classify;
-use crate::hook::{Classify, Hook, Traffic};
-
-/// The protocol a layer reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Protocol {
-    Http,
-    Grpc,
-}
+use crate::hook::{Classify, Hook};
+use crate::record::Recorder;
 
 /// Writes a layer once: its type, its constructors and builder methods, and
 /// its `Layer` impl; only the docs and the protocol differ.
@@ -65,7 +57,7 @@ macro_rules! status_layer {
 
             #[doc = $classify]
             pub fn classify_with(mut self, classifier: impl Classify) -> Self {
-                self.config.hook = Some(Hook(Arc::new(classifier)));
+                self.config.hook = Some(Hook::new(classifier));
                 self
             }
         }
@@ -190,14 +182,14 @@ where
         let own_span = self.config.own_span && span.is_none();
         if own_span {
             span = match self.protocol {
-                Protocol::Http => crate::spans::http(side, &request),
                 Protocol::Grpc => crate::spans::grpc(side, &request),
+                _ => crate::spans::http(side, &request),
             };
         }
         let head = request.method() == http::Method::HEAD;
         let deadline = match self.protocol {
             Protocol::Grpc => classify::grpc_deadline(request.headers()),
-            Protocol::Http => None,
+            _ => None,
         };
         let inner = if own_span {
             span.in_scope(|| self.inner.call(request))
@@ -207,153 +199,15 @@ where
         ResponseFuture {
             inner,
             own_span,
-            exchange: Some(Exchange {
+            recorder: Some(Recorder::new(
                 span,
                 side,
-                protocol: self.protocol,
+                self.protocol,
                 head,
                 deadline,
-                hook: self.config.hook.clone(),
-                #[cfg(feature = "sentry")]
-                sentry: None,
-                #[cfg(feature = "sentry")]
-                sentry_looked: false,
-            }),
+                self.config.hook.clone(),
+            )),
         }
-    }
-}
-
-/// One exchange's span, side and protocol; what records the outcome.
-#[derive(Debug)]
-pub(crate) struct Exchange {
-    pub(crate) span: Span,
-    pub(crate) side: Side,
-    pub(crate) protocol: Protocol,
-    /// A HEAD request: its response has no body.
-    pub(crate) head: bool,
-    /// gRPC: when the request's `grpc-timeout` runs out.
-    deadline: Option<classify::Deadline>,
-    hook: Option<Hook>,
-    /// The Sentry span current when the future is first polled: sentry-tower
-    /// starts its transaction then, after `call`. Boxed: the exchange is
-    /// moved several times per request, and each byte of it costs.
-    #[cfg(feature = "sentry")]
-    sentry: Option<Box<sentry_core::TransactionOrSpan>>,
-    /// The Sentry span has been looked for.
-    #[cfg(feature = "sentry")]
-    sentry_looked: bool,
-}
-
-impl Exchange {
-    /// What a response's headers say; `true` while a gRPC status is still
-    /// awaited in the trailers.
-    pub(crate) fn headers(&self, http_status: StatusCode, headers: &HeaderMap) -> bool {
-        let n = http_status.as_u16();
-        match self.protocol {
-            Protocol::Http => {
-                let status = self.classify(http_status, headers, classify::http_status(n));
-                self.mirror_to_sentry(&status);
-                if classify::is_server_timeout(self.side, n, &status) {
-                    // tower-http's `TimeoutLayer` answers 408 for a handler
-                    // that ran out of time: the server's failure, not a 4xx
-                    // of the client's. The number stays recorded.
-                    self.span.record_http_response(self.side, n, status.clone());
-                    self.span.record_http_failure(self.side, "timeout", status);
-                } else {
-                    self.span.record_http_response(self.side, n, status);
-                }
-            }
-            Protocol::Grpc => {
-                let status = match classify::grpc_status(headers) {
-                    // Trailers-Only: the headers carry the status.
-                    Some(status) => status,
-                    None if n != 200 => classify::grpc_without_status(n),
-                    None => return true,
-                };
-                self.grpc(self.classify(http_status, headers, status));
-            }
-        }
-        false
-    }
-
-    /// A gRPC response's trailers: the status at the end of the stream.
-    pub(crate) fn trailers(&self, http_status: StatusCode, trailers: &HeaderMap) {
-        let status = classify::grpc_status(trailers).unwrap_or_else(classify::grpc_missing_status);
-        self.grpc(self.classify(http_status, trailers, status));
-    }
-
-    /// A failure with no (more) response: the error's status.
-    pub(crate) fn fail(&self, status: Status) {
-        match self.protocol {
-            Protocol::Http => self.record_failure(status),
-            Protocol::Grpc => self.grpc(status),
-        }
-    }
-
-    /// The exchange was dropped before its end: the caller's choice, unless
-    /// a gRPC call's deadline had passed (an HTTP exchange has none).
-    pub(crate) fn cancel(&self, what: &'static str) {
-        self.record_failure(self.judge_deadline(Status::new(Code::Cancelled, what)));
-    }
-
-    /// An exchange that ended with no response (HTTP) or no status from its
-    /// peer (gRPC): `status` with its `error.type`.
-    fn record_failure(&self, status: Status) {
-        let error_type = classify::failure_error_type(status.code());
-        self.mirror_to_sentry(&status);
-        match self.protocol {
-            Protocol::Http => self.span.record_http_failure(self.side, error_type, status),
-            Protocol::Grpc => self.span.record_grpc_failure(self.side, error_type, status),
-        }
-    }
-
-    fn grpc(&self, status: Status) {
-        let status = self.judge_deadline(status);
-        self.mirror_to_sentry(&status);
-        self.span.record_grpc_status(self.side, status);
-    }
-
-    fn judge_deadline(&self, status: Status) -> Status {
-        match &self.deadline {
-            Some(deadline) => deadline.judge(status),
-            None => status,
-        }
-    }
-
-    /// The span's status (a handler's own, if it set one) on the Sentry span
-    /// current at the first poll too. sentry-tower's transaction sets its own status
-    /// only when none is set, and finishes at the response's headers: a
-    /// status from the trailers comes too late for it.
-    #[cfg(feature = "sentry")]
-    fn mirror_to_sentry(&self, recorded: &Status) {
-        use spanstatus_sentry::CanonicalStatusExt as _;
-        let Some(target) = &self.sentry else {
-            return;
-        };
-        let status = match self.span.canonical_outcome() {
-            Some(outcome) if outcome.set_by_code => outcome.status,
-            _ => None,
-        };
-        target.record_canonical_status(status.unwrap_or_else(|| recorded.clone()));
-    }
-
-    #[cfg(not(feature = "sentry"))]
-    fn mirror_to_sentry(&self, _: &Status) {}
-
-    fn classify(&self, http_status: StatusCode, headers: &HeaderMap, status: Status) -> Status {
-        let Some(hook) = &self.hook else {
-            return status;
-        };
-        let traffic = Traffic {
-            side: self.side,
-            protocol: match self.protocol {
-                Protocol::Http => spanstatus_tracing::Protocol::Http,
-                Protocol::Grpc => spanstatus_tracing::Protocol::Grpc,
-            },
-            http_status,
-            headers,
-        };
-        hook.0.classify(&traffic, status)
     }
 }
 
@@ -364,16 +218,16 @@ pin_project! {
         inner: F,
         // Enter the exchange's span around each poll: it is ours.
         own_span: bool,
-        exchange: Option<Exchange>,
+        recorder: Option<Recorder>,
     }
 
     impl<F> PinnedDrop for ResponseFuture<F> {
         fn drop(this: Pin<&mut Self>) {
             // Dropped before the response: the client went away, or a
             // timeout outside this layer gave up on it.
-            if let Some(exchange) = this.project().exchange.take() {
+            if let Some(recorder) = this.project().recorder.take() {
                 if !std::thread::panicking() {
-                    exchange.cancel("the exchange was dropped before its response");
+                    recorder.dropped("the exchange was dropped before its response");
                 }
             }
         }
@@ -383,7 +237,7 @@ pin_project! {
 impl<F> std::fmt::Debug for ResponseFuture<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseFuture")
-            .field("exchange", &self.exchange)
+            .field("recorder", &self.recorder)
             .finish_non_exhaustive()
     }
 }
@@ -399,35 +253,29 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Some(exchange) = this.exchange.as_mut() {
+        if let Some(recorder) = this.recorder.as_mut() {
             // No span at `call`: the span the caller enters around our
             // future (tonic's `trace_fn` makes it, and enters it only when
             // polling).
-            if exchange.span.is_none() {
-                exchange.span = Span::current();
-            }
-            #[cfg(feature = "sentry")]
-            if !exchange.sentry_looked {
-                exchange.sentry_looked = true;
-                exchange.sentry =
-                    sentry_core::configure_scope(|scope| scope.get_span()).map(Box::new);
+            if recorder.span.is_none() {
+                recorder.span = Span::current();
             }
         }
         let result = {
-            let _entered = match this.exchange.as_ref() {
-                Some(exchange) if *this.own_span => Some(exchange.span.enter()),
+            let _entered = match this.recorder.as_ref() {
+                Some(recorder) if *this.own_span => Some(recorder.span.enter()),
                 _ => None,
             };
             ready!(this.inner.poll(cx))
         };
-        let exchange = this
-            .exchange
+        let recorder = this
+            .recorder
             .take()
             .expect("ResponseFuture polled after completion");
         Poll::Ready(match result {
-            Ok(response) => Ok(StatusBody::wrap(response, exchange)),
+            Ok(response) => Ok(StatusBody::wrap(response, recorder)),
             Err(error) => {
-                exchange.fail(classify::error_status(&error));
+                recorder.fail(&error);
                 Err(error)
             }
         })

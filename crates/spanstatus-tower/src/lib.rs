@@ -45,18 +45,20 @@
 //! timeout, a hyper cancellation, an HTTP/2 reset) when they arrive wrapped
 //! in a service's or a body's error.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 mod classify;
 mod hook;
 mod layer;
+mod record;
 pub mod spans;
 
 pub use body::StatusBody;
-pub use hook::{Classify, Traffic};
+pub use hook::Classify;
 pub use layer::{GrpcStatusLayer, HttpStatusLayer, ResponseFuture, StatusService};
-pub use spanstatus_tracing::{Protocol, Side};
+pub use spanstatus_tracing::{Exchange, Protocol, Side, StatusSource};
 
 // The README's Rust snippets compile and run as doctests.
 #[cfg(doctest)]

@@ -13,7 +13,7 @@ use http_body::Frame;
 use http_body_util::BodyExt;
 use spanstatus_core::{Code, Status};
 use spanstatus_tower::GrpcStatusLayer;
-use spanstatus_tracing::{Protocol, Side};
+use spanstatus_tracing::{Exchange, Protocol, Side, StatusSource};
 use support::{Body, BoxError, Frames, get, http2, run, serve};
 use tower::{Layer, ServiceExt};
 use tracing::Instrument;
@@ -149,25 +149,23 @@ fn statuses_from_trailers_headers_and_broken_peers() {
                 (format!("client:{path}"), Side::Client),
             ] {
                 let outcome = outcomes.of(&span).await.expect("an outcome");
-                assert_eq!(outcome.status.as_ref(), Some(&expected), "{span}");
-                assert_eq!(outcome.side, Some(side), "{span}");
-                assert_eq!(outcome.protocol, Some(Protocol::Grpc), "{span}");
+                assert_eq!(outcome.status(), &expected, "{span}");
+                assert_eq!(outcome.side(), side, "{span}");
+                assert_eq!(outcome.protocol(), Protocol::Grpc, "{span}");
             }
         }
 
         // Only the client reads these broken replies.
         call(addr, "/bad-status", "bad-status").await;
-        let status = outcomes
-            .of("client:bad-status")
-            .await
-            .unwrap()
-            .status
-            .unwrap();
+        let exchange = outcomes.of("client:bad-status").await.unwrap();
+        // A broken peer: a rule's status, not the peer's.
+        assert_eq!(exchange.source(), StatusSource::Rule);
+        let status = exchange.into_status();
         assert_eq!(status.code(), Code::Unknown);
         assert!(status.message().contains("\"17\""), "{status}");
 
         call(addr, "/proxy-503", "proxy").await;
-        let status = outcomes.of("client:proxy").await.unwrap().status.unwrap();
+        let status = outcomes.of("client:proxy").await.unwrap().into_status();
         assert_eq!(
             status,
             Status::new(Code::Unavailable, "HTTP 503 without grpc-status")
@@ -196,7 +194,7 @@ fn a_call_dropped_by_its_client_is_cancelled_on_both_sides() {
                 .is_err()
         );
         for span in ["client:dropped", "dropped"] {
-            let status = outcomes.of(span).await.unwrap().status.unwrap();
+            let status = outcomes.of(span).await.unwrap().into_status();
             assert_eq!(status.code(), Code::Cancelled, "{span}");
         }
     });
@@ -233,7 +231,7 @@ fn a_call_dropped_after_its_grpc_timeout_is_deadline_exceeded() {
                     .is_err()
             );
             for span in [format!("client:{name}"), name.to_owned()] {
-                let status = outcomes.of(&span).await.unwrap().status.unwrap();
+                let status = outcomes.of(&span).await.unwrap().into_status();
                 assert_eq!(status.code(), code, "{span}: {status}");
                 if code == Code::DeadlineExceeded {
                     assert!(
@@ -250,7 +248,6 @@ fn a_call_dropped_after_its_grpc_timeout_is_deadline_exceeded() {
 
 #[test]
 fn a_classifier_hook_sees_the_trailers() {
-    use spanstatus_tower::Traffic;
     run(|outcomes| async move {
         let addr = serve(GrpcStatusLayer::server(), tower::service_fn(handler)).await;
         let client = http2(addr).await;
@@ -259,15 +256,17 @@ fn a_classifier_hook_sees_the_trailers() {
             async move { client.send_request(request).await.map_err(BoxError::from) }
         });
         // A gateway that reports NOT_FOUND from its backend as FAILED_PRECONDITION.
-        let layer =
-            GrpcStatusLayer::client().classify_with(|traffic: &Traffic<'_>, status: Status| {
-                assert_eq!(traffic.protocol, Protocol::Grpc);
-                assert_eq!(traffic.headers.get("grpc-status").unwrap(), "5");
-                Status::new(
+        let layer = GrpcStatusLayer::client().classify_with(
+            |exchange: &Exchange, trailers: &http::HeaderMap| {
+                assert_eq!(exchange.protocol(), Protocol::Grpc);
+                assert_eq!(exchange.http_status(), Some(200));
+                assert_eq!(trailers.get("grpc-status").unwrap(), "5");
+                Some(Status::new(
                     Code::FailedPrecondition,
-                    format!("backend: {}", status.message()),
-                )
-            });
+                    format!("backend: {}", exchange.status().message()),
+                ))
+            },
+        );
         let span = tracing::info_span!("request", name = "client:hooked");
         let response = layer
             .layer(send)
@@ -276,9 +275,10 @@ fn a_classifier_hook_sees_the_trailers() {
             .await
             .unwrap();
         let _ = response.into_body().collect().await;
-        let status = outcomes.of("client:hooked").await.unwrap().status.unwrap();
+        let exchange = outcomes.of("client:hooked").await.unwrap();
+        assert_eq!(exchange.source(), StatusSource::Classifier);
         assert_eq!(
-            status,
+            exchange.into_status(),
             Status::new(Code::FailedPrecondition, "backend: no user 7")
         );
     });
@@ -346,8 +346,8 @@ fn a_stream_reset_mid_stream_takes_the_code_of_its_reason() {
                 "{error}"
             );
             let outcome = outcomes.of(&name).await.unwrap();
-            assert_eq!(outcome.status.unwrap().code(), code, "{name}");
-            assert_eq!(outcome.protocol, Some(Protocol::Grpc));
+            assert_eq!(outcome.status().code(), code, "{name}");
+            assert_eq!(outcome.protocol(), Protocol::Grpc);
         }
     });
 }

@@ -11,7 +11,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use spanstatus_core::{Code, Status};
 use spanstatus_tower::HttpStatusLayer;
-use spanstatus_tracing::{CanonicalStatusExt, Protocol, Side};
+use spanstatus_tracing::{CanonicalStatusExt, Exchange, Protocol, Side, StatusSource};
 use support::{Body, BoxError, Frames, full, get, http1, run, serve};
 use tower::{Service, ServiceBuilder, ServiceExt};
 use tracing::Instrument;
@@ -83,11 +83,11 @@ fn server_statuses_from_the_response() {
                 status
             );
             let outcome = outcomes.of(&name).await.expect("an outcome");
-            assert_eq!(outcome.status, Some(Status::new(code, "")), "{name}");
-            assert_eq!(outcome.http_status, Some(status), "{name}");
-            assert_eq!(outcome.side, Some(Side::Server), "{name}");
-            assert_eq!(outcome.protocol, Some(Protocol::Http), "{name}");
-            assert!(!outcome.set_by_code, "{name}");
+            assert_eq!(outcome.status(), &Status::new(code, ""), "{name}");
+            assert_eq!(outcome.http_status(), Some(status), "{name}");
+            assert_eq!(outcome.side(), Side::Server, "{name}");
+            assert_eq!(outcome.protocol(), Protocol::Http, "{name}");
+            assert_eq!(outcome.source(), StatusSource::Response, "{name}");
         }
     });
 }
@@ -99,11 +99,11 @@ fn a_handlers_own_status_stays() {
         assert_eq!(fetch(addr, "/data-loss", "data-loss").await, 500);
         let outcome = outcomes.of("data-loss").await.unwrap();
         assert_eq!(
-            outcome.status,
-            Some(Status::new(Code::DataLoss, "row checksum"))
+            outcome.status(),
+            &Status::new(Code::DataLoss, "row checksum")
         );
-        assert!(outcome.set_by_code);
-        assert_eq!(outcome.http_status, Some(500));
+        assert_eq!(outcome.source(), StatusSource::Application);
+        assert_eq!(outcome.http_status(), Some(500));
     });
 }
 
@@ -119,12 +119,12 @@ fn a_body_error_after_the_headers_is_an_error() {
             assert!(response.into_body().collect().await.is_err());
         }
         let outcome = outcomes.of("body-error").await.unwrap();
-        let status = outcome.status.unwrap();
+        let status = outcome.status();
         // The io error's code (EPIPE: FAILED_PRECONDITION, Abseil's table).
         assert_eq!(status.code(), Code::FailedPrecondition);
         assert_eq!(status.message(), "disk gone");
-        assert_eq!(outcome.http_status, Some(200));
-        assert_eq!(outcome.error_type.as_deref(), Some("_OTHER"));
+        assert_eq!(outcome.http_status(), Some(200));
+        assert_eq!(outcome.error_type(), Some("_OTHER"));
     });
 }
 
@@ -142,9 +142,9 @@ fn a_client_that_disconnects_leaves_the_server_span_cancelled() {
         );
         drop(client);
         let outcome = outcomes.of("gone").await.unwrap();
-        assert_eq!(outcome.status.unwrap().code(), Code::Cancelled);
-        assert_eq!(outcome.side, Some(Side::Server));
-        assert_eq!(outcome.error_type.as_deref(), Some("cancelled"));
+        assert_eq!(outcome.status().code(), Code::Cancelled);
+        assert_eq!(outcome.side(), Side::Server);
+        assert_eq!(outcome.error_type(), Some("cancelled"));
     });
 }
 
@@ -191,8 +191,8 @@ fn client_statuses_and_a_dropped_body() {
             .unwrap();
         let _ = response.into_body().collect().await;
         let outcome = outcomes.of("client:client-404").await.unwrap();
-        assert_eq!(outcome.status, Some(Status::new(Code::NotFound, "")));
-        assert_eq!(outcome.side, Some(Side::Client));
+        assert_eq!(outcome.status(), &Status::new(Code::NotFound, ""));
+        assert_eq!(outcome.side(), Side::Client);
 
         // The caller drops a successful response's body before its end.
         let response = client_call(HttpStatusLayer::client(), addr, "/slow-body", "dropped")
@@ -201,7 +201,7 @@ fn client_statuses_and_a_dropped_body() {
         drop(response);
         let outcome = outcomes.of("client:dropped").await.unwrap();
         // `/slow-body` is a 404 route: an error status stays.
-        assert_eq!(outcome.status.unwrap().code(), Code::NotFound);
+        assert_eq!(outcome.status().code(), Code::NotFound);
     });
 }
 
@@ -219,8 +219,8 @@ fn a_timeout_inside_the_layer_is_deadline_exceeded_outside_it_cancelled() {
             .unwrap_err();
         assert!(error.is::<tower::timeout::error::Elapsed>());
         let outcome = outcomes.of("client:timeout-inside").await.unwrap();
-        assert_eq!(outcome.status.unwrap().code(), Code::DeadlineExceeded);
-        assert_eq!(outcome.error_type.as_deref(), Some("timeout"));
+        assert_eq!(outcome.status().code(), Code::DeadlineExceeded);
+        assert_eq!(outcome.error_type(), Some("timeout"));
 
         // Timeout outside: it drops our future, CANCELLED.
         let layer = ServiceBuilder::new()
@@ -230,7 +230,7 @@ fn a_timeout_inside_the_layer_is_deadline_exceeded_outside_it_cancelled() {
             .await
             .unwrap_err();
         let outcome = outcomes.of("client:timeout-outside").await.unwrap();
-        assert_eq!(outcome.status.unwrap().code(), Code::Cancelled);
+        assert_eq!(outcome.status().code(), Code::Cancelled);
     });
 }
 
@@ -248,25 +248,20 @@ fn with_own_span_makes_a_span_when_there_is_none() {
         let _ = response.into_body().collect().await;
         // Named by its `otel.name`, the method.
         let outcome = outcomes.of("GET").await.expect("an outcome");
-        assert_eq!(outcome.status, Some(Status::new(Code::Unavailable, "")));
-        assert_eq!(outcome.side, Some(Side::Server));
+        assert_eq!(outcome.status(), &Status::new(Code::Unavailable, ""));
+        assert_eq!(outcome.side(), Side::Server);
     });
 }
 
 #[test]
 fn a_classifier_hook_decides_where_its_rules_differ() {
-    use spanstatus_tower::Traffic;
     run(|outcomes| async move {
         let addr = server().await;
         // A client for which a missing key is an answer.
-        let expects_404 = |traffic: &Traffic<'_>, status: Status| {
-            assert_eq!(traffic.side, Side::Client);
-            assert_eq!(traffic.protocol, Protocol::Http);
-            if traffic.http_status == StatusCode::NOT_FOUND {
-                Status::new(Code::Ok, "an expected miss")
-            } else {
-                status
-            }
+        let expects_404 = |exchange: &Exchange, _: &http::HeaderMap| {
+            assert_eq!(exchange.side(), Side::Client);
+            assert_eq!(exchange.protocol(), Protocol::Http);
+            (exchange.http_status() == Some(404)).then(|| Status::new(Code::Ok, "an expected miss"))
         };
         let layer = HttpStatusLayer::client().classify_with(expects_404);
         for (path, name) in [("/status/404", "expected"), ("/status/503", "unexpected")] {
@@ -274,27 +269,27 @@ fn a_classifier_hook_decides_where_its_rules_differ() {
             let _ = response.into_body().collect().await;
         }
         let outcome = outcomes.of("client:expected").await.unwrap();
-        assert_eq!(
-            outcome.status,
-            Some(Status::new(Code::Ok, "an expected miss"))
-        );
+        assert_eq!(outcome.status(), &Status::new(Code::Ok, "an expected miss"));
         // The number is kept for `http.response.status_code`.
-        assert_eq!(outcome.http_status, Some(404));
+        assert_eq!(outcome.http_status(), Some(404));
+        assert_eq!(outcome.source(), StatusSource::Classifier);
         let outcome = outcomes.of("client:unexpected").await.unwrap();
-        assert_eq!(outcome.status, Some(Status::new(Code::Unavailable, "")));
+        assert_eq!(outcome.status(), &Status::new(Code::Unavailable, ""));
+        assert_eq!(outcome.source(), StatusSource::Response);
 
         // A handler's own status wins over the hook's.
         let addr = serve(
-            HttpStatusLayer::server()
-                .classify_with(|_: &Traffic<'_>, _| Status::new(Code::Ok, "hook")),
+            HttpStatusLayer::server().classify_with(|_: &Exchange, _: &http::HeaderMap| {
+                Some(Status::new(Code::Ok, "hook"))
+            }),
             tower::service_fn(handler),
         )
         .await;
         fetch(addr, "/data-loss", "hooked-data-loss").await;
         let outcome = outcomes.of("hooked-data-loss").await.unwrap();
         assert_eq!(
-            outcome.status,
-            Some(Status::new(Code::DataLoss, "row checksum"))
+            outcome.status(),
+            &Status::new(Code::DataLoss, "row checksum")
         );
     });
 }
@@ -313,12 +308,9 @@ fn tower_https_timeout_inside_the_layer_is_a_server_timeout() {
         let addr = serve(layer, tower::service_fn(handler)).await;
         assert_eq!(fetch(addr, "/slow", "server-timeout").await, 408);
         let outcome = outcomes.of("server-timeout").await.unwrap();
-        assert_eq!(
-            outcome.status,
-            Some(Status::new(Code::DeadlineExceeded, ""))
-        );
-        assert_eq!(outcome.error_type.as_deref(), Some("timeout"));
-        assert_eq!(outcome.http_status, Some(408));
+        assert_eq!(outcome.status(), &Status::new(Code::DeadlineExceeded, ""));
+        assert_eq!(outcome.error_type(), Some("timeout"));
+        assert_eq!(outcome.http_status(), Some(408));
 
         // The client that gets the 408: DEADLINE_EXCEEDED from the number.
         let response = client_call(HttpStatusLayer::client(), addr, "/slow", "client-408")
@@ -326,8 +318,8 @@ fn tower_https_timeout_inside_the_layer_is_a_server_timeout() {
             .unwrap();
         let _ = response.into_body().collect().await;
         let outcome = outcomes.of("client:client-408").await.unwrap();
-        assert_eq!(outcome.status.unwrap().code(), Code::DeadlineExceeded);
-        assert_eq!(outcome.error_type, None);
-        assert_eq!(outcome.http_status, Some(408));
+        assert_eq!(outcome.status().code(), Code::DeadlineExceeded);
+        assert_eq!(outcome.error_type(), None);
+        assert_eq!(outcome.http_status(), Some(408));
     });
 }

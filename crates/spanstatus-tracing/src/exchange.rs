@@ -216,7 +216,8 @@ impl Exchange {
                 format!("HTTP {http_status} without grpc-status"),
             ),
         };
-        Exchange::new(side, Protocol::Grpc, status, StatusSource::Rule).with_http_status(http_status)
+        Exchange::new(side, Protocol::Grpc, status, StatusSource::Rule)
+            .with_http_status(http_status)
     }
 
     /// An exchange that failed with no (whole) response (HTTP) or no status
@@ -247,6 +248,46 @@ impl Exchange {
         Exchange {
             status: status.into(),
             source: StatusSource::Classifier,
+            ..self
+        }
+    }
+
+    /// The same exchange after its call's deadline passed: a CANCELLED is
+    /// DEADLINE_EXCEEDED, as [the gRPC protocol] encourages ("check whether
+    /// the deadline has expired and fail the call with DEADLINE_EXCEEDED
+    /// instead"), its message `the call's grpc-timeout passed (…)` and a
+    /// failure's `error.type` `timeout`; a peer's CANCELLED becomes a
+    /// [`StatusSource::Rule`]. Any other status stays.
+    ///
+    /// ```
+    /// use spanstatus_tracing::{Code, Exchange, Protocol, Side};
+    ///
+    /// let dropped = Exchange::dropped(Side::Server, Protocol::Grpc, Code::Cancelled);
+    /// let late = dropped.past_deadline();
+    /// assert_eq!(late.status().code(), Code::DeadlineExceeded);
+    /// assert_eq!(late.error_type(), Some("timeout"));
+    /// ```
+    ///
+    /// [the gRPC protocol]: https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#errors
+    pub fn past_deadline(self) -> Exchange {
+        if self.status.code() != Code::Cancelled {
+            return self;
+        }
+        let status = Status::new(
+            Code::DeadlineExceeded,
+            format!("the call's grpc-timeout passed ({})", self.status.message()),
+        );
+        let source = match self.source {
+            StatusSource::Response | StatusSource::Classifier => StatusSource::Rule,
+            other => other,
+        };
+        let error_type = self
+            .error_type
+            .map(|_| Cow::Borrowed(failure_error_type(Code::DeadlineExceeded)));
+        Exchange {
+            status,
+            source,
+            error_type,
             ..self
         }
     }
@@ -305,6 +346,11 @@ impl Exchange {
     /// The status, by value.
     pub fn into_status(self) -> Status {
         self.status
+    }
+
+    /// The failure's `error.type` as kept (a `&'static str` not copied).
+    pub(crate) fn error_type_cow(&self) -> Option<Cow<'static, str>> {
+        self.error_type.clone()
     }
 
     /// This record after `later`, recorded on the same span: `later` wins (a

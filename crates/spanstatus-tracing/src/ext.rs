@@ -70,7 +70,6 @@ pub trait CanonicalStatusExt {
     /// child: `Span::current().set_parent_canonical_status(..)`. (tracing
     /// only: OpenTelemetry and Sentry spans have no handle to their parent.)
     fn set_parent_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
-
 }
 
 impl CanonicalStatusExt for Span {

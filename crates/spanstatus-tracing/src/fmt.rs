@@ -89,9 +89,7 @@ where
 {
     fn on_register_dispatch(&self, subscriber: &Dispatch) {
         // A fmt layer downcasts to its field formatter.
-        let _ = self
-            .decorates
-            .set(subscriber.downcast_ref::<N>().is_some());
+        let _ = self.decorates.set(subscriber.downcast_ref::<N>().is_some());
     }
 
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {

@@ -176,10 +176,18 @@ pub fn offer_to_current(
     })
 }
 
-/// What [`wrapper_layer!`](crate::wrapper_layer) expands to needs.
+/// An exchange's `error.type` with no copy of a `&'static str`: for the
+/// OpenTelemetry bridge's attribute value.
+#[doc(hidden)]
+pub fn error_type_of(exchange: &crate::Exchange) -> Option<std::borrow::Cow<'static, str>> {
+    exchange.error_type_cow()
+}
+
+/// What [`wrapper_layer!`](crate::wrapper_layer) expands to needs, and what
+/// the bridges read.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::{BridgeHooks, offer_to_current};
+    pub use super::{BridgeHooks, error_type_of, offer_to_current};
     pub use crate::slot::{any_status_recorded, recorded_on};
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};

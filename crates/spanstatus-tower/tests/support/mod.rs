@@ -16,7 +16,7 @@ use http::{Request, Response};
 use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use spanstatus_tracing::Outcome;
+use spanstatus_tracing::Exchange;
 use tower::{Layer, Service};
 use tracing::Instrument;
 use tracing::span::{Attributes, Id};
@@ -32,7 +32,7 @@ pub type Body = BoxBody<Bytes, BoxError>;
 pub struct Outcomes(Arc<Mutex<Vec<Closed>>>);
 
 /// A closed span's name and outcome.
-type Closed = (String, Option<Outcome>);
+type Closed = (String, Option<Exchange>);
 
 struct Name(String);
 
@@ -61,7 +61,7 @@ where
         let Some(span) = ctx.span(&id) else { return };
         let name = span.extensions().get::<Name>().map(|n| n.0.clone());
         if let Some(name) = name {
-            let outcome = spanstatus_tracing::outcome_of(&span);
+            let outcome = spanstatus_tracing::exchange_of(&span);
             self.0.lock().unwrap().push((name, outcome));
         }
     }
@@ -69,7 +69,7 @@ where
 
 impl Outcomes {
     /// Waits (at most 5 s) until span `name` has closed; its outcome.
-    pub async fn of(&self, name: &str) -> Option<Outcome> {
+    pub async fn of(&self, name: &str) -> Option<Exchange> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             if let Some((_, outcome)) = self.0.lock().unwrap().iter().find(|(n, _)| n == name) {
