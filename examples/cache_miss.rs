@@ -53,7 +53,7 @@ impl Cache {
         let _entered = span.enter();
         let value = self.entries.get(&key).map(String::as_str);
         match value {
-            Some(_) => span.set_canonical_code(Code::Ok),
+            Some(_) => span.set_status(Code::Ok, ""),
             None => span.set_status(Code::NotFound, "Cache miss"),
         };
         value

@@ -37,7 +37,7 @@ fn lookup(key: u64) -> Option<&'static str> {
         _ => None,
     };
     match value {
-        Some(_) => span.set_canonical_code(Code::Ok),
+        Some(_) => span.set_status(Code::Ok, ""),
         None => span.set_status(Code::NotFound, "Cache miss"),
     };
     value

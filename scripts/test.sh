@@ -10,3 +10,7 @@ eval "$(./scripts/python-deps.sh)"
 cargo test --workspace --all-features
 cargo test -p spanstatus-core --no-default-features
 cargo test -p spanstatus-tracing --no-default-features --lib --tests
+
+# The builds users pick (each feature alone, each crate alone) and the
+# rust-versions this machine can check.
+./scripts/builds.sh

@@ -14,6 +14,13 @@ macro_rules! codes {
         /// OpenCensus, Google APIs' `statusCode` and Sentry's span `status`.
         ///
         /// The discriminant is the canonical number, so `Code::NotFound as i32 == 5`.
+        /// The specs: [gRPC status codes], [`google.rpc.Code`] (with the HTTP
+        /// mapping of [`http_status`](Code::http_status)), and Sentry's
+        /// [span status] (the names of [`sentry_str`](Code::sentry_str)).
+        ///
+        /// [gRPC status codes]: https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
+        /// [`google.rpc.Code`]: https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto
+        /// [span status]: https://develop.sentry.dev/sdk/data-model/event-payloads/span/
         ///
         /// ```
         /// use spanstatus_core::Code;

@@ -16,7 +16,8 @@ use crate::ext::{HTTP_STATUS_KEY, force_status};
 
 /// Wraps `sentry_tracing::SpanLayer` (possibly filtered) so that the final
 /// canonical status of each tracing span lands on its Sentry transaction or
-/// span, with the message and code in its data (see [`CanonicalStatusExt`]).
+/// span, with the message and code in its data (see
+/// [`CanonicalStatusExt`](crate::CanonicalStatusExt)).
 ///
 /// Use it **instead of** the bare `SpanLayer`, anywhere in the stack:
 ///

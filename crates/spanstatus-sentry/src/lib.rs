@@ -83,10 +83,23 @@
 //!
 //! # Reading statuses
 //!
-//! [`parse_status`] reads every name Sentry's server and SDKs write,
+//! [`Code::from_sentry_status`](spanstatus_core::Code::from_sentry_status)
+//! (the core's) reads every name Sentry's server and SDKs write,
 //! `unknown` included (which `sentry_types` rejects), Relay's legacy
 //! `success`/`failure`, and integers; [`serde`](mod@crate::serde) has field
 //! helpers and [`event`] reads whole events.
+//!
+//! # sentry-tower
+//!
+//! With the feature `tower`, `TransactionStatusLayer` gives sentry-tower's
+//! transaction the request's canonical status (see its docs for the order
+//! and what it cannot get).
+//!
+//! # Precedence
+//!
+//! The verbs follow the rule of `tracing` spans: OK is final, the last
+//! non-OK wins, and an HTTP status never replaces a status that is set (see
+//! [`CanonicalStatusExt`]).
 //!
 //! # HTTP
 //!

@@ -66,7 +66,7 @@ pub enum StatusSource {
 /// Built with the constructors, which hold the rules (the 408 rule, the
 /// broken-peer rules, a failure's `error.type`), and recorded on the
 /// exchange's span with [`ExchangeExt::record_exchange`]. Backends read it
-/// back with [`exchange_of`] (or [`ExchangeExt::exchange`]); none re-derives
+/// back with [`exchange_of`](crate::exchange_of) (or [`ExchangeExt::exchange`]); none re-derives
 /// it.
 ///
 /// ```
