@@ -363,3 +363,36 @@ fn a_span_closed_under_another_default_subscriber_keeps_its_status() {
     assert_eq!(bystander.status, Status::Unset);
     assert!(ours(bystander).is_empty(), "{:?}", bystander.attributes);
 }
+
+/// The 408 rule lives in the record: by hand, a server's 408 exports as the
+/// tower layers export tower-http's timeout; a client's by the HTTP rules.
+#[test]
+fn a_408_recorded_by_hand_exports_what_the_layer_exports() {
+    let spans = run(
+        |l| l,
+        || {
+            for (name, side) in [("server", Side::Server), ("client", Side::Client)] {
+                let span = tracing::info_span!("408", otel.name = name, otel.kind = name);
+                span.record_exchange(Exchange::http_response(side, 408));
+            }
+        },
+    );
+    let server = named(&spans, "server");
+    assert_eq!(server.status, Status::error(""));
+    assert_eq!(
+        ours(server),
+        [
+            kv("error.type", "timeout"),
+            kv("http.response.status_code", 408)
+        ]
+    );
+    let client = named(&spans, "client");
+    assert_eq!(client.status, Status::error(""));
+    assert_eq!(
+        ours(client),
+        [
+            kv("error.type", "408"),
+            kv("http.response.status_code", 408)
+        ]
+    );
+}
