@@ -58,12 +58,16 @@ pub const HTTP_STATUS_KEY: &str = "http.response.status_code";
 /// Sentry keeps a transaction's data only when a client is bound; on a
 /// transaction started without one, the status is set and the data dropped,
 /// as with `Transaction::set_data`.
-pub trait CanonicalStatusExt {
+pub trait CanonicalStatusExt: sealed::SentrySpan {
     /// Sets `status` to `code`'s Sentry name, data [`STATUS_CODE_KEY`] to
     /// `code`'s canonical name and data [`STATUS_MESSAGE_KEY`] to `message`
     /// (an empty message clears an earlier one), unless the span's status is
     /// OK already: OK is final.
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>);
+    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
+        if self.current_status() != Some(SpanStatus::Ok) {
+            self.write_status(code, message.into());
+        }
+    }
 
     /// Sets `code` with no message.
     fn set_canonical_code(&self, code: Code) {
@@ -96,7 +100,9 @@ pub trait CanonicalStatusExt {
     /// otherwise `status` alone (e.g. after an inherent `set_status`); the
     /// message is the [`STATUS_MESSAGE_KEY`] data. `None` when no status is
     /// set.
-    fn canonical_status(&self) -> Option<Status>;
+    fn canonical_status(&self) -> Option<Status> {
+        self.read_status()
+    }
 
     /// Records an HTTP response status: data [`HTTP_STATUS_KEY`], and, when
     /// the span has no status yet, the code of [`Code::from_http_status`]
@@ -112,8 +118,19 @@ pub trait CanonicalStatusExt {
     /// assert_eq!(span.set_canonical_http_status(429), Code::ResourceExhausted);
     /// assert_eq!(span.data()["http.response.status_code"], 429);
     /// ```
-    fn set_canonical_http_status(&self, http_status: u16) -> Code;
+    fn set_canonical_http_status(&self, http_status: u16) -> Code {
+        let code = Code::from_http_status(http_status);
+        if self.current_status().is_none() {
+            self.write_status(code, Cow::Borrowed(""));
+        }
+        self.write_data(HTTP_STATUS_KEY, Value::from(http_status));
+        code
+    }
 }
+
+impl CanonicalStatusExt for Span {}
+impl CanonicalStatusExt for Transaction {}
+impl CanonicalStatusExt for TransactionOrSpan {}
 
 /// The canonical code from a span's `status` and its [`STATUS_CODE_KEY`] data:
 /// the data refines the status only when they agree. `unknown_error` and
@@ -140,157 +157,121 @@ fn code_value(code: Code) -> Value {
     Value::String(code.as_str().to_owned())
 }
 
-/// Writes a canonical status on a Sentry span, whatever it had: what the
-/// verbs do once the precedence rule has let them, and what the bridges do
-/// with the status tracing kept.
-pub(crate) trait WriteStatus {
-    fn write_status(&self, code: Code, message: Cow<'static, str>);
-    fn status(&self) -> Option<SpanStatus>;
-    fn write_data(&self, key: &'static str, value: Value);
-}
+mod sealed {
+    use super::*;
 
-/// `set_canonical_status` on any Sentry span: OK is final.
-fn set_status_by_rule(span: &impl WriteStatus, code: Code, message: Cow<'static, str>) {
-    if span.status() != Some(SpanStatus::Ok) {
-        span.write_status(code, message);
+    /// How the verbs reach each kind of Sentry span: the status and data as
+    /// they are, written whatever the span had (the verbs apply the rule
+    /// first; the bridges write the status tracing kept). Sealed: Sentry's
+    /// three span types are the only ones.
+    pub trait SentrySpan {
+        /// The status as it is.
+        fn current_status(&self) -> Option<SpanStatus>;
+        /// The status, its code and its message, whatever was there.
+        fn write_status(&self, code: Code, message: Cow<'static, str>);
+        /// One data value.
+        fn write_data(&self, key: &'static str, value: Value);
+        /// The canonical status, read back from the status and its data.
+        fn read_status(&self) -> Option<Status>;
     }
-}
 
-/// `set_canonical_http_status` on any Sentry span: traffic never replaces a
-/// status.
-fn set_http_status_by_rule(span: &impl WriteStatus, http_status: u16) -> Code {
-    let code = Code::from_http_status(http_status);
-    if span.status().is_none() {
-        span.write_status(code, Cow::Borrowed(""));
-    }
-    span.write_data(HTTP_STATUS_KEY, Value::from(http_status));
-    code
-}
+    impl SentrySpan for Span {
+        fn current_status(&self) -> Option<SpanStatus> {
+            self.get_status()
+        }
 
-impl WriteStatus for Span {
-    fn write_status(&self, code: Code, message: Cow<'static, str>) {
-        self.set_status(to_span_status(code));
-        let mut data = self.data();
-        data.insert(STATUS_CODE_KEY.to_owned(), code_value(code));
-        if message.is_empty() {
-            data.remove(STATUS_MESSAGE_KEY);
-        } else {
-            data.insert(
-                STATUS_MESSAGE_KEY.to_owned(),
-                Value::String(message.into_owned()),
-            );
+        fn write_status(&self, code: Code, message: Cow<'static, str>) {
+            self.set_status(to_span_status(code));
+            let mut data = self.data();
+            data.insert(STATUS_CODE_KEY.to_owned(), code_value(code));
+            if message.is_empty() {
+                data.remove(STATUS_MESSAGE_KEY);
+            } else {
+                data.insert(
+                    STATUS_MESSAGE_KEY.to_owned(),
+                    Value::String(message.into_owned()),
+                );
+            }
+        }
+
+        fn write_data(&self, key: &'static str, value: Value) {
+            self.set_data(key, value);
+        }
+
+        fn read_status(&self) -> Option<Status> {
+            let status = self.get_status()?;
+            let data = self.data();
+            Some(read_status(
+                status,
+                data.get(STATUS_CODE_KEY),
+                data.get(STATUS_MESSAGE_KEY),
+            ))
         }
     }
 
-    fn status(&self) -> Option<SpanStatus> {
-        self.get_status()
-    }
+    impl SentrySpan for Transaction {
+        fn current_status(&self) -> Option<SpanStatus> {
+            self.get_status()
+        }
 
-    fn write_data(&self, key: &'static str, value: Value) {
-        self.set_data(key, value);
-    }
-}
+        fn write_status(&self, code: Code, message: Cow<'static, str>) {
+            self.set_status(to_span_status(code));
+            let mut data = self.data();
+            data.set_data(Cow::Borrowed(STATUS_CODE_KEY), code_value(code));
+            if !message.is_empty() {
+                data.set_data(
+                    Cow::Borrowed(STATUS_MESSAGE_KEY),
+                    Value::String(message.into_owned()),
+                );
+            } else if data.iter().any(|(key, _)| key == STATUS_MESSAGE_KEY) {
+                // A transaction's data cannot be removed; Relay drops null values.
+                data.set_data(Cow::Borrowed(STATUS_MESSAGE_KEY), Value::Null);
+            }
+        }
 
-impl CanonicalStatusExt for Span {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
-        set_status_by_rule(self, code, message.into());
-    }
+        fn write_data(&self, key: &'static str, value: Value) {
+            self.set_data(key, value);
+        }
 
-    fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        set_http_status_by_rule(self, http_status)
-    }
-
-    fn canonical_status(&self) -> Option<Status> {
-        let status = self.get_status()?;
-        let data = self.data();
-        Some(read_status(
-            status,
-            data.get(STATUS_CODE_KEY),
-            data.get(STATUS_MESSAGE_KEY),
-        ))
-    }
-}
-
-impl WriteStatus for Transaction {
-    fn write_status(&self, code: Code, message: Cow<'static, str>) {
-        self.set_status(to_span_status(code));
-        let mut data = self.data();
-        data.set_data(Cow::Borrowed(STATUS_CODE_KEY), code_value(code));
-        if !message.is_empty() {
-            data.set_data(
-                Cow::Borrowed(STATUS_MESSAGE_KEY),
-                Value::String(message.into_owned()),
-            );
-        } else if data.iter().any(|(key, _)| key == STATUS_MESSAGE_KEY) {
-            // A transaction's data cannot be removed; Relay drops null values.
-            data.set_data(Cow::Borrowed(STATUS_MESSAGE_KEY), Value::Null);
+        fn read_status(&self) -> Option<Status> {
+            let status: SpanStatus = self.get_status()?;
+            let data = self.data();
+            let find = |wanted: &str| {
+                data.iter()
+                    .find(|(key, _)| *key == wanted)
+                    .map(|(_, value)| value)
+            };
+            Some(read_status(
+                status,
+                find(STATUS_CODE_KEY),
+                find(STATUS_MESSAGE_KEY),
+            ))
         }
     }
 
-    fn status(&self) -> Option<SpanStatus> {
-        self.get_status()
-    }
-
-    fn write_data(&self, key: &'static str, value: Value) {
-        self.set_data(key, value);
-    }
-}
-
-impl CanonicalStatusExt for Transaction {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
-        set_status_by_rule(self, code, message.into());
-    }
-
-    fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        set_http_status_by_rule(self, http_status)
-    }
-
-    fn canonical_status(&self) -> Option<Status> {
-        let status: SpanStatus = self.get_status()?;
-        let data = self.data();
-        let find = |wanted: &str| {
-            data.iter()
-                .find(|(key, _)| *key == wanted)
-                .map(|(_, value)| value)
-        };
-        Some(read_status(
-            status,
-            find(STATUS_CODE_KEY),
-            find(STATUS_MESSAGE_KEY),
-        ))
-    }
-}
-
-impl WriteStatus for TransactionOrSpan {
-    fn write_status(&self, code: Code, message: Cow<'static, str>) {
-        match self {
-            TransactionOrSpan::Transaction(transaction) => transaction.write_status(code, message),
-            TransactionOrSpan::Span(span) => span.write_status(code, message),
+    impl SentrySpan for TransactionOrSpan {
+        fn current_status(&self) -> Option<SpanStatus> {
+            self.get_status()
         }
-    }
 
-    fn status(&self) -> Option<SpanStatus> {
-        self.get_status()
-    }
+        fn write_status(&self, code: Code, message: Cow<'static, str>) {
+            match self {
+                TransactionOrSpan::Transaction(transaction) => {
+                    transaction.write_status(code, message)
+                }
+                TransactionOrSpan::Span(span) => span.write_status(code, message),
+            }
+        }
 
-    fn write_data(&self, key: &'static str, value: Value) {
-        self.set_data(key, value);
-    }
-}
+        fn write_data(&self, key: &'static str, value: Value) {
+            self.set_data(key, value);
+        }
 
-impl CanonicalStatusExt for TransactionOrSpan {
-    fn set_canonical_status(&self, code: Code, message: impl Into<Cow<'static, str>>) {
-        set_status_by_rule(self, code, message.into());
-    }
-
-    fn set_canonical_http_status(&self, http_status: u16) -> Code {
-        set_http_status_by_rule(self, http_status)
-    }
-
-    fn canonical_status(&self) -> Option<Status> {
-        match self {
-            TransactionOrSpan::Transaction(transaction) => transaction.canonical_status(),
-            TransactionOrSpan::Span(span) => span.canonical_status(),
+        fn read_status(&self) -> Option<Status> {
+            match self {
+                TransactionOrSpan::Transaction(transaction) => transaction.read_status(),
+                TransactionOrSpan::Span(span) => span.read_status(),
+            }
         }
     }
 }
@@ -299,7 +280,7 @@ impl CanonicalStatusExt for TransactionOrSpan {
 /// already followed the rule.
 pub(crate) fn force_status(span: &TransactionOrSpan, status: Status) {
     let (code, message) = status.into_parts();
-    span.write_status(code, message);
+    sealed::SentrySpan::write_status(span, code, message);
 }
 
 #[cfg(test)]

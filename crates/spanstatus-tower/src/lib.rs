@@ -21,6 +21,10 @@
 //!
 //! # What each layer records
 //!
+//! Each piece of traffic becomes one [`Exchange`] on the span (its
+//! constructors hold the rules below, in `spanstatus-tracing`), which every
+//! backend reads; this crate depends on no exporter.
+//!
 //! | | HTTP | gRPC |
 //! |---|---|---|
 //! | response headers | `Code::from_http_status`, except 408: DEADLINE_EXCEEDED (on a server, a failure with `error.type` `timeout`: tower-http's timeout) | `grpc-status` in the headers (Trailers-Only); a non-200 without it: gRPC's HTTP table (`grpc::code_from_http_response`) |

@@ -85,6 +85,9 @@ pub enum StatusSource {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Exchange {
+    // Private fields and `with_*` builders: the request's facts (method,
+    // route, scheme, server address and port, RPC method) can join the
+    // record without a breaking change.
     side: Side,
     protocol: Protocol,
     status: Status,
