@@ -351,6 +351,14 @@ impl Exchange {
         self.status
     }
 
+    /// The status moved out, the code left in its place: for a reader that
+    /// needs the status by value and the rest of the record beside it,
+    /// without a second copy of the message.
+    pub(crate) fn take_status(&mut self) -> Status {
+        let code = self.status.code();
+        std::mem::replace(&mut self.status, Status::from_code(code))
+    }
+
     /// The failure's `error.type` as kept (a `&'static str` not copied).
     pub(crate) fn error_type_cow(&self) -> Option<Cow<'static, str>> {
         self.error_type.clone()

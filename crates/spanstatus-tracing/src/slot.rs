@@ -77,10 +77,11 @@ impl StatusSlot {
         Some(exchange.overridden_by(self.application.as_ref()))
     }
 
-    /// The final status, and the exchange if there is one, in one lookup.
+    /// The final status, and the exchange if there is one, in one lookup and
+    /// one copy of the message (the exchange keeps the code, not the text).
     fn read(&self) -> Option<(Status, Option<Exchange>)> {
         match self.exchange() {
-            Some(exchange) => Some((exchange.status().clone(), Some(exchange))),
+            Some(mut exchange) => Some((exchange.take_status(), Some(exchange))),
             None => self.application.clone().map(|status| (status, None)),
         }
     }
@@ -118,8 +119,9 @@ pub fn exchange_of<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Excha
         .and_then(StatusSlot::exchange)
 }
 
-/// [`status_of`] and [`exchange_of`] in one lookup. Doc-hidden: for the
-/// exporter bridges.
+/// [`status_of`] and [`exchange_of`] in one lookup: the final status, and
+/// the exchange with its code but without its message (moved into the
+/// status). Doc-hidden: for the exporter bridges.
 #[doc(hidden)]
 pub fn recorded_on<'a, R: LookupSpan<'a>>(
     span: &SpanRef<'a, R>,
