@@ -87,7 +87,6 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         let channel = tower::ServiceBuilder::new()
             .layer(GrpcStatusLayer::client().with_own_span())
-            .map_err(tower::BoxError::from)
             .service(channel);
         let mut cache = CacheClient::new(channel);
         for name in ["apple", "kiwi", "lock"] {

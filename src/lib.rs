@@ -189,7 +189,7 @@ pub mod __private {
 
     pub use std::borrow::Cow;
 
-    pub use spanstatus_core::{Code, HasCode, Status};
+    pub use spanstatus_core::{Code, HasCode, Status, register_error};
     pub use tracing;
 
     use spanstatus_tracing::CanonicalStatusExt;

@@ -214,3 +214,40 @@ fn derived_codes_on_instrumented_spans() {
         Some("NOT_FOUND: user 3 not found")
     );
 }
+
+/// A derived type that is no `Error`: registered all the same.
+#[derive(Debug, HasCode)]
+#[code(Aborted)]
+struct Conflict;
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("write conflict")
+    }
+}
+
+#[test]
+fn a_derived_type_is_known_by_its_type_alone_and_inside_a_chain() {
+    // By value, with no `HasCode` bound (what a tower layer's `S::Error` gets).
+    assert_eq!(
+        Status::from_any_error(&FetchError::NoUser(7)),
+        Status::new(Code::NotFound, "no user 7")
+    );
+    assert_eq!(
+        Status::from_any_error(&Conflict),
+        Status::new(Code::Aborted, "write conflict")
+    );
+    // Inside a chain: boxed, and as the source of an `io::Error`.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(FetchError::Stale);
+    assert_eq!(Code::from_error_chain(&*boxed), Code::FailedPrecondition);
+    assert_eq!(
+        Status::from_any_error(&boxed).code(),
+        Code::FailedPrecondition
+    );
+    let wrapped = io::Error::other(FetchError::TooSlow);
+    assert_eq!(Code::from_error_chain(&wrapped), Code::DeadlineExceeded);
+    // A transparent variant defers to what it holds, UNKNOWN included: the
+    // walk goes on to its source.
+    let inner = FetchError::Io(io::Error::other("opaque"));
+    assert_eq!(Code::from_error_chain(&inner), Code::Unknown);
+}

@@ -222,6 +222,10 @@ fn inspect<'a>(error: &'a (dyn Error + 'static)) -> Link<'a> {
     if let Some(error) = downcast!(reqwest::Error) {
         return (reqwest_code(error), error.source());
     }
+    // Your own types, registered (`#[derive(HasCode)]`, `register_error!`).
+    if let Some((code, _)) = crate::registry::link_code(error) {
+        return (Some(code), error.source());
+    }
     (None, error.source())
 }
 

@@ -72,6 +72,8 @@ mod http;
 #[cfg(feature = "std")]
 mod io;
 mod parse;
+#[cfg(feature = "std")]
+mod registry;
 #[cfg(feature = "serde")]
 pub mod serde;
 mod set;
@@ -84,6 +86,21 @@ pub use code::{Code, CodeOutOfRange};
 pub use parse::ParseCodeError;
 pub use set::{CodeSet, ParseCodeSetError};
 pub use status::{HasCode, Status};
+
+/// Not public API: what [`register_error!`] and `#[derive(HasCode)]` expand to.
+#[cfg(feature = "std")]
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::borrow::Cow;
+    pub use inventory;
+
+    pub mod registry {
+        pub use crate::registry::{
+            ErrorType, Found, LinkByCode, LinkByNothing, Probe, ValueByCode, ValueByError,
+            ValueByNothing,
+        };
+    }
+}
 
 // The README's Rust snippets compile and run as doctests.
 #[cfg(doctest)]

@@ -172,7 +172,18 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         quote!(self)
     };
 
+    // Known by its type, so that a tower layer's `S::Error` of this type or a
+    // chain holding it finds the code with no `HasCode` bound. A generic type
+    // has no one type to register.
+    let register = input
+        .generics
+        .params
+        .is_empty()
+        .then(|| quote!(::spanstatus::__private::register_error!(#ident);));
+
     Ok(quote! {
+        #register
+
         #[automatically_derived]
         impl #impl_generics ::spanstatus::__private::HasCode for #ident #ty_generics #where_clause {
             fn code(&self) -> ::spanstatus::__private::Code {

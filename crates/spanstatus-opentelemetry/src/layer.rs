@@ -79,8 +79,9 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 /// server and `Error` on a client, 5xx (and anything outside 100..=599)
 /// `Error`, with no description. An HTTP exchange that failed without a
 /// whole response is `Error` on either side, except a CANCELLED one (the
-/// caller's choice, semconv 1.41); a gRPC call its caller dropped is
-/// `Unset`. A status from traffic that is OK stays `Unset`: instrumentation
+/// caller's choice, semconv 1.41). A gRPC client's every non-OK code is
+/// `Error` ([gRPC spans]), a call its caller dropped included; a gRPC server
+/// whose client dropped the call stays `Unset`. A status from traffic that is OK stays `Unset`: instrumentation
 /// does not set `Ok`.
 ///
 /// # Which policy
@@ -96,6 +97,7 @@ const SPAN_KIND_FIELD: &str = "otel.kind";
 ///
 /// [`StatusSource::Response`]: spanstatus_tracing::StatusSource::Response
 /// [HTTP rules]: https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
+/// [gRPC spans]: https://github.com/open-telemetry/semantic-conventions/blob/main/docs/rpc/grpc.md
 #[derive(Clone, Default)]
 #[must_use = "a layer does nothing until it is added to a subscriber"]
 pub struct StatusLayer<L> {

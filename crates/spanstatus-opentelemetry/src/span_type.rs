@@ -156,14 +156,15 @@ pub(crate) fn export(
         // Read from traffic, OK is instrumentation's to report, and
         // instrumentation does not set Ok (semconv, "recording errors").
         _ if source != StatusSource::Application && code.is_ok() => OtelStatus::Unset,
-        // semconv 1.41: a client whose caller cancelled on purpose stays Unset;
-        // so does a server whose client went away (the client's choice). A
-        // gRPC call dropped by its caller likewise, where a CANCELLED
-        // `grpc-status` from the server is an error.
+        // HTTP (semconv 1.41): a client whose caller cancelled on purpose
+        // stays Unset; so does a server whose client went away (the client's
+        // choice). gRPC: a server whose client dropped the call likewise; a
+        // gRPC client's every non-OK code is an error (grpc.md), a call its
+        // caller dropped included, as otelgrpc and Python's instrumentation do.
         _ if code == Code::Cancelled
             && match span_type {
                 SpanType::Http => !server || error_type.is_some(),
-                SpanType::Rpc => source == StatusSource::Dropped,
+                SpanType::Rpc => server && source == StatusSource::Dropped,
                 SpanType::Other => false,
             } =>
         {

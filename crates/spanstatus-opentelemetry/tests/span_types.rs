@@ -265,7 +265,7 @@ fn a_response_your_rules_classify_follows_the_kind_and_keeps_the_number() {
 }
 
 #[test]
-fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
+fn a_grpc_call_its_caller_dropped_is_a_client_error_as_a_cancelled_status_is() {
     let spans = run(
         |l| l,
         || {
@@ -275,6 +275,14 @@ fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
                 Side::Client,
                 Protocol::Grpc,
                 Canonical::new(Code::Cancelled, "dropped"),
+            ));
+            drop(span);
+            // A server whose client went away: the client's choice, no error.
+            let span = tracing::info_span!("server_dropped", otel.kind = "server");
+            span.record_exchange(Exchange::dropped(
+                Side::Server,
+                Protocol::Grpc,
+                Canonical::new(Code::Cancelled, "went away"),
             ));
             drop(span);
             // The server answered `grpc-status: 1`.
@@ -295,9 +303,22 @@ fn a_grpc_call_its_caller_dropped_is_no_client_error_a_cancelled_status_is() {
     );
     let dropped = named(&spans, "dropped");
     assert_eq!(dropped.span_kind, SpanKind::Client);
-    assert_eq!(dropped.status, Status::Unset);
-    assert_eq!(ours(dropped), [kv("rpc.response.status_code", "CANCELLED")]);
+    assert_eq!(dropped.status, Status::error("dropped"));
+    assert_eq!(
+        ours(dropped),
+        [
+            kv("rpc.response.status_code", "CANCELLED"),
+            kv("error.type", "CANCELLED")
+        ]
+    );
     assert_eq!(code_from_span_data(dropped), Ok(Code::Cancelled));
+    let server_dropped = named(&spans, "server_dropped");
+    assert_eq!(server_dropped.span_kind, SpanKind::Server);
+    assert_eq!(server_dropped.status, Status::Unset);
+    assert_eq!(
+        ours(server_dropped),
+        [kv("rpc.response.status_code", "CANCELLED")]
+    );
     let answered = named(&spans, "answered");
     assert_eq!(answered.status, Status::error("stop"));
     assert_eq!(

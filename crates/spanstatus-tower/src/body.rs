@@ -1,13 +1,12 @@
 //! [`StatusBody`]: the response body, watched to its end.
 
-use std::fmt::Display;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::error::ServiceError;
 use http::Response;
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
-use spanstatus_core::HasCode;
 
 use crate::record::Recorder;
 
@@ -100,7 +99,7 @@ impl<B: Body> StatusBody<B> {
 impl<B> Body for StatusBody<B>
 where
     B: Body,
-    B::Error: HasCode + Display,
+    B::Error: ServiceError,
 {
     type Data = B::Data;
     type Error = B::Error;

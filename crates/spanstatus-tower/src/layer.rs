@@ -1,13 +1,11 @@
 //! The two layers, their service and its response future.
 
-use std::fmt::Display;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use http::{Request, Response};
 use pin_project_lite::pin_project;
-use spanstatus_core::HasCode;
 use spanstatus_tracing::{Protocol, Side};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -15,6 +13,7 @@ use tracing::Span;
 
 use crate::body::StatusBody;
 use crate::classify;
+use crate::error::ServiceError;
 use crate::hook::{Classify, Hook};
 use crate::record::Recorder;
 
@@ -122,8 +121,8 @@ status_layer! {
     /// ```
     GrpcStatusLayer, Protocol::Grpc,
     server: "For a server: only the six server-error codes are OpenTelemetry errors.",
-    client: "For a client: every non-OK code is an OpenTelemetry error, except a call its \
-        caller dropped (CANCELLED, `Unset`).",
+    client: "For a client: every non-OK code is an OpenTelemetry error, a call its caller \
+        dropped (CANCELLED) included.",
     own_span: "When no span is current at `call`, make one per call: \
         [`spans::GRPC_SERVER`](crate::spans::GRPC_SERVER)'s or `GRPC_CLIENT`'s.",
     classify: "Your rules for a call's status where they differ from its `grpc-status` \
@@ -160,9 +159,9 @@ pub struct StatusService<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for StatusService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: HasCode + Display,
+    S::Error: ServiceError,
     ResBody: http_body::Body,
-    ResBody::Error: HasCode + Display,
+    ResBody::Error: ServiceError,
 {
     type Response = Response<StatusBody<ResBody>>;
     type Error = S::Error;
@@ -245,9 +244,9 @@ impl<F> std::fmt::Debug for ResponseFuture<F> {
 impl<F, ResBody, E> Future for ResponseFuture<F>
 where
     F: Future<Output = Result<Response<ResBody>, E>>,
-    E: HasCode + Display,
+    E: ServiceError,
     ResBody: http_body::Body,
-    ResBody::Error: HasCode + Display,
+    ResBody::Error: ServiceError,
 {
     type Output = Result<Response<StatusBody<ResBody>>, E>;
 

@@ -54,12 +54,17 @@
 
 mod body;
 mod classify;
+mod error;
 mod hook;
 mod layer;
 mod record;
 pub mod spans;
+#[cfg(feature = "tower-http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-http")))]
+pub mod trace;
 
 pub use body::StatusBody;
+pub use error::ServiceError;
 pub use hook::Classify;
 pub use layer::{GrpcStatusLayer, HttpStatusLayer, ResponseFuture, StatusService};
 pub use spanstatus_tracing::{Exchange, Protocol, Side, StatusSource};

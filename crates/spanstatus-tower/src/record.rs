@@ -2,14 +2,13 @@
 //! piece of its traffic into an [`Exchange`] on that span. Shared by the
 //! response future and the body.
 
-use std::fmt::Display;
-
 use http::{HeaderMap, StatusCode};
-use spanstatus_core::{Code, HasCode, Status};
+use spanstatus_core::{Code, Status};
 use spanstatus_tracing::{Exchange, ExchangeExt, Protocol, Side};
 use tracing::Span;
 
 use crate::classify::{self, Deadline};
+use crate::error::ServiceError;
 use crate::hook::Hook;
 
 /// What records one exchange's outcome on its span.
@@ -80,8 +79,8 @@ impl Recorder {
     }
 
     /// A service's or a body's error: no (more) response.
-    pub(crate) fn fail<E: HasCode + Display + ?Sized>(&self, error: &E) {
-        let status = Status::from_error(error);
+    pub(crate) fn fail<E: ServiceError>(&self, error: &E) {
+        let status = Status::from_any_error(error);
         self.record(Exchange::failure(self.side, self.protocol, status));
     }
 

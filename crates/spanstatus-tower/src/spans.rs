@@ -29,8 +29,9 @@ use http::Request;
 use spanstatus_tracing::Side;
 use tracing::Span;
 
-/// Makes the span of an exchange; with the feature `tower-http`, a
-/// `tower_http::trace::MakeSpan` for `TraceLayer::make_span_with`.
+/// Makes the span of an exchange; with the feature `tower-http` (0.7) or
+/// `tower-http-06` (0.6), a `tower_http::trace::MakeSpan` for
+/// `TraceLayer::make_span_with`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MakeSpan {
     side: Side,
@@ -80,11 +81,22 @@ impl MakeSpan {
     }
 }
 
-#[cfg(feature = "tower-http")]
-impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
-    fn make_span(&mut self, request: &Request<B>) -> Span {
-        self.make(request)
-    }
+/// `MakeSpan` for each tower-http the features name: the trait is the same
+/// in 0.6 and 0.7, the crates are two.
+macro_rules! tower_http_make_span {
+    ($($feature:literal => $tower_http:ident;)+) => {$(
+        #[cfg(feature = $feature)]
+        impl<B> $tower_http::trace::MakeSpan<B> for MakeSpan {
+            fn make_span(&mut self, request: &Request<B>) -> Span {
+                self.make(request)
+            }
+        }
+    )+};
+}
+
+tower_http_make_span! {
+    "tower-http" => tower_http;
+    "tower-http-06" => tower_http_06;
 }
 
 const fn kind(side: Side) -> &'static str {

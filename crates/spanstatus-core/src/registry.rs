@@ -1,0 +1,328 @@
+//! Error types known by their type, not by a trait bound: what lets
+//! [`Status::from_any_error`] read any error value (a tower service's
+//! `S::Error`, which may be a `BoxError`, `hyper_util`'s or tonic's
+//! transport error, or your own) and lets [`Code::from_error_chain`] find
+//! your own `HasCode` types inside a chain.
+//!
+//! Rust cannot ask a generic `E` whether it implements `HasCode` or `Error`
+//! (that needs specialization), and a `dyn Error` cannot be asked for another
+//! trait. So each type says it once, where it is concrete:
+//! `#[derive(HasCode)]` does, [`register_error!`](crate::register_error)
+//! does it for any other type, and this crate does it for the types it
+//! knows. Each registration is two function pointers, collected at link time
+//! by `inventory`; a lookup is a walk of that list comparing type ids, on
+//! error paths only.
+
+use alloc::borrow::Cow;
+use core::any::Any;
+use core::error::Error;
+use core::fmt;
+use core::marker::PhantomData;
+use std::string::ToString;
+
+use crate::{Code, HasCode, Status};
+
+/// A code and a status message borrowed from the error.
+type Coded<'a> = (Code, Option<Cow<'a, str>>);
+
+/// What a registered type says about a value of it.
+#[doc(hidden)]
+pub enum Found<'a> {
+    /// Its own code (`HasCode`), and status message when it has one.
+    Code(Code, Option<Cow<'a, str>>),
+    /// An `Error` without a code of its own: the chain walk decides.
+    Error(&'a (dyn Error + 'static)),
+}
+
+/// One registered error type. Not public API: made by
+/// [`register_error!`](crate::register_error) and the derive.
+#[doc(hidden)]
+pub struct ErrorType {
+    /// A value of any type: `Some` when it is this type.
+    value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>,
+    /// A link of a `source()` chain: its own code when it is this type and
+    /// the type has one.
+    link: for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>,
+}
+
+impl ErrorType {
+    #[doc(hidden)]
+    pub const fn new(
+        value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>,
+        link: for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>,
+    ) -> ErrorType {
+        ErrorType { value, link }
+    }
+}
+
+inventory::collect!(ErrorType);
+
+/// Makes an error type known to [`Status::from_any_error`] (and so to the
+/// tower layers, for a service's or a body's error of that type) and, when
+/// it has a [`HasCode`] impl and is an `Error`, to [`Code::from_error_chain`]
+/// as a link of a chain.
+///
+/// `#[derive(HasCode)]` does this for every type it derives (except generic
+/// ones); call it for a type with a hand-written `HasCode` impl, or for
+/// another crate's error type, so that its `source()` chain is walked:
+///
+/// ```
+/// use spanstatus_core::{Code, HasCode, Status};
+///
+/// #[derive(Debug)]
+/// struct Overdrawn;
+///
+/// impl std::fmt::Display for Overdrawn {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("the account is overdrawn")
+///     }
+/// }
+///
+/// impl std::error::Error for Overdrawn {}
+///
+/// impl HasCode for Overdrawn {
+///     fn code(&self) -> Code {
+///         Code::FailedPrecondition
+///     }
+/// }
+///
+/// spanstatus_core::register_error!(Overdrawn);
+///
+/// // Known by its type, with no `HasCode` bound…
+/// let status = Status::from_any_error(&Overdrawn);
+/// assert_eq!(status.code(), Code::FailedPrecondition);
+/// // …and inside a chain.
+/// let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(Overdrawn);
+/// assert_eq!(Code::from_error_chain(&*boxed), Code::FailedPrecondition);
+/// ```
+///
+/// The type must be `'static` and named without generic parameters. A
+/// `HasCode` impl that walks the value's own chain (`Code::from_error_chain(self)`)
+/// is fine: the walk does not ask the registry about a link it is already
+/// answering for.
+#[macro_export]
+macro_rules! register_error {
+    ($ty:ty $(,)?) => {
+        const _: () = {
+            #[allow(unused_imports)]
+            use $crate::__private::registry::{
+                LinkByCode, LinkByNothing, ValueByCode, ValueByError, ValueByNothing,
+            };
+            fn value(
+                value: &dyn ::core::any::Any,
+            ) -> ::core::option::Option<$crate::__private::registry::Found<'_>> {
+                (&&&$crate::__private::registry::Probe::<$ty>::NEW).value(value)
+            }
+            fn link<'a>(
+                link: &'a (dyn ::core::error::Error + 'static),
+            ) -> ::core::option::Option<(
+                $crate::Code,
+                ::core::option::Option<$crate::__private::Cow<'a, ::core::primitive::str>>,
+            )> {
+                (&&$crate::__private::registry::Probe::<$ty>::NEW).link(link)
+            }
+            $crate::__private::inventory::submit! {
+                $crate::__private::registry::ErrorType::new(value, link)
+            }
+        };
+    };
+}
+
+/// The type a registration is for. Method resolution on `&&&Probe<T>` picks
+/// the most capable impl that `T` satisfies ("autoref specialization"; it
+/// works because `T` is concrete where the macro expands): for a value,
+/// [`ValueByCode`], else [`ValueByError`], else [`ValueByNothing`]; for a
+/// link, [`LinkByCode`], else [`LinkByNothing`].
+#[doc(hidden)]
+pub struct Probe<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> Probe<T> {
+    #[doc(hidden)]
+    pub const NEW: Probe<T> = Probe(PhantomData);
+}
+
+/// `T: HasCode`: its own code.
+#[doc(hidden)]
+pub trait ValueByCode {
+    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+}
+
+/// `T: Error` without a code: the chain walk reads it.
+#[doc(hidden)]
+pub trait ValueByError {
+    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+}
+
+/// Neither: nothing to say.
+#[doc(hidden)]
+pub trait ValueByNothing {
+    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+}
+
+/// `T: HasCode + Error`: its own code as a link of a chain.
+#[doc(hidden)]
+pub trait LinkByCode {
+    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+}
+
+/// Not both: the walk goes on past it as before.
+#[doc(hidden)]
+pub trait LinkByNothing {
+    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+}
+
+fn own_code<T: HasCode + ?Sized>(value: &T) -> Coded<'_> {
+    (value.code(), value.status_message())
+}
+
+impl<T: HasCode + 'static> ValueByCode for &&Probe<T> {
+    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
+        let (code, message) = own_code(value.downcast_ref::<T>()?);
+        Some(Found::Code(code, message))
+    }
+}
+
+impl<T: Error + 'static> ValueByError for &Probe<T> {
+    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
+        Some(Found::Error(value.downcast_ref::<T>()?))
+    }
+}
+
+impl<T: ?Sized> ValueByNothing for Probe<T> {
+    fn value<'a>(&self, _: &'a dyn Any) -> Option<Found<'a>> {
+        None
+    }
+}
+
+impl<T: HasCode + Error + 'static> LinkByCode for &Probe<T> {
+    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
+        Some(own_code(link.downcast_ref::<T>()?))
+    }
+}
+
+impl<T: ?Sized> LinkByNothing for Probe<T> {
+    fn link<'a>(&self, _: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
+        None
+    }
+}
+
+/// What the registered types say about `value`.
+fn find(value: &dyn Any) -> Option<Found<'_>> {
+    inventory::iter::<ErrorType>
+        .into_iter()
+        .find_map(|registered| (registered.value)(value))
+}
+
+std::thread_local! {
+    /// How many registered links' `code()` calls are running on this thread:
+    /// a `HasCode` impl that walks its own chain meets itself again.
+    static ASKING: core::cell::Cell<u8> = const { core::cell::Cell::new(0) };
+}
+
+/// The own code of a link of a chain whose type was registered with one;
+/// `None` for any other link, and while answering for a link already.
+pub(crate) fn link_code<'a>(link: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
+    if ASKING.with(core::cell::Cell::get) > 0 {
+        return None;
+    }
+    ASKING.with(|asking| asking.set(1));
+    let found = inventory::iter::<ErrorType>
+        .into_iter()
+        .find_map(|registered| (registered.link)(link));
+    ASKING.with(|asking| asking.set(0));
+    found
+}
+
+impl Status {
+    /// A status for an error value of any type (feature `std`): the code and
+    /// message of a type that has a [`HasCode`] impl and is registered (every
+    /// `#[derive(HasCode)]` type, [`register_error!`](crate::register_error),
+    /// and this crate's: `Box<dyn Error + Send + Sync>`, `io::Error`, and
+    /// each error type its features know), or the [`Code::from_error_chain`]
+    /// walk of a registered `Error` without one (`hyper_util`'s client error
+    /// with the feature `hyper-util`, tonic's transport error with `tonic`
+    /// and `hyper-util`).
+    /// Any other type: UNKNOWN, with its `Display` text as the message.
+    ///
+    /// This is what lets a generic caller (a tower layer over any `S::Error`)
+    /// take any `Display + 'static` error with no `HasCode` bound.
+    ///
+    /// ```
+    /// use spanstatus_core::{Code, Status};
+    ///
+    /// let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+    /// assert_eq!(Status::from_any_error(&refused).code(), Code::Unavailable);
+    ///
+    /// let boxed: Box<dyn std::error::Error + Send + Sync> = "no idea".into();
+    /// assert_eq!(Status::from_any_error(&boxed), Status::new(Code::Unknown, "no idea"));
+    ///
+    /// // A type nothing registered: its text.
+    /// assert_eq!(Status::from_any_error(&"plain text"), Status::new(Code::Unknown, "plain text"));
+    /// ```
+    pub fn from_any_error<E: fmt::Display + 'static>(error: &E) -> Status {
+        match find(error) {
+            Some(Found::Code(code, message)) => Status::new(
+                code,
+                message.map_or_else(|| error.to_string(), Cow::into_owned),
+            ),
+            Some(Found::Error(error)) => Status::from_error(error),
+            None => Status::new(Code::Unknown, error.to_string()),
+        }
+    }
+}
+
+fn no_link<'a>(_: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
+    None
+}
+
+/// This crate's own error types: found by value only. As links, the walk's
+/// `inspect` knows them already (and their `HasCode` impls walk the chain,
+/// which would only meet themselves again).
+macro_rules! known {
+    ($($(#[$attr:meta])* $ty:ty;)+) => {$(
+        $(#[$attr])*
+        const _: () = {
+            #[allow(unused_imports)]
+            use crate::registry::{ValueByCode, ValueByError, ValueByNothing};
+            fn value(value: &dyn Any) -> Option<Found<'_>> {
+                (&&&Probe::<$ty>::NEW).value(value)
+            }
+            inventory::submit! { ErrorType::new(value, no_link) }
+        };
+    )+};
+}
+
+known! {
+    alloc::boxed::Box<dyn Error + Send + Sync + 'static>;
+    alloc::boxed::Box<dyn Error + Send + 'static>;
+    alloc::boxed::Box<dyn Error + 'static>;
+    std::io::Error;
+    Status;
+    Code;
+    #[cfg(feature = "anyhow")]
+    anyhow::Error;
+    #[cfg(feature = "tonic")]
+    tonic::Status;
+    #[cfg(feature = "tonic")]
+    tonic::TimeoutExpired;
+    #[cfg(feature = "tonic")]
+    tonic::ConnectError;
+    #[cfg(all(feature = "tonic", feature = "hyper-util"))]
+    tonic::transport::Error;
+    #[cfg(feature = "tokio")]
+    tokio::time::error::Elapsed;
+    #[cfg(feature = "tower")]
+    tower::timeout::error::Elapsed;
+    #[cfg(feature = "tower")]
+    tower::load_shed::error::Overloaded;
+    #[cfg(feature = "hyper")]
+    hyper::Error;
+    #[cfg(feature = "hyper-util")]
+    hyper_util::client::legacy::Error;
+    #[cfg(feature = "h2")]
+    h2::Error;
+    #[cfg(feature = "reqwest")]
+    reqwest::Error;
+    #[cfg(feature = "axum")]
+    axum_core::Error;
+}
