@@ -292,6 +292,62 @@ pub mod __private {
         }
     }
 
+    /// Runs the body of a sync function; when it panics, records the panic
+    /// on the function's own span (UNKNOWN, `panicked: <payload>`) and goes
+    /// on unwinding.
+    pub fn catch_panic<T>(callsite: &Callsite, body: impl FnOnce() -> T) -> T {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+            Ok(value) => value,
+            Err(payload) => {
+                record_panic(callsite, &*payload);
+                std::panic::resume_unwind(payload)
+            }
+        }
+    }
+
+    fn record_panic(callsite: &Callsite, payload: &(dyn std::any::Any + Send)) {
+        spanstatus_tracing::__private::record_panic_on_current(
+            |metadata| callsite.is(metadata),
+            payload,
+        );
+    }
+
+    pin_project_lite::pin_project! {
+        /// The body of an `async fn`, whose panics are recorded on its own
+        /// span ([`catch_panic`]'s rule) as they unwind through a poll.
+        pub struct CatchPanic<F> {
+            #[pin]
+            body: F,
+            callsite: &'static Callsite,
+        }
+    }
+
+    impl<F> CatchPanic<F> {
+        /// Guards `body`.
+        pub fn new(callsite: &'static Callsite, body: F) -> CatchPanic<F> {
+            CatchPanic { body, callsite }
+        }
+    }
+
+    impl<F: std::future::Future> std::future::Future for CatchPanic<F> {
+        type Output = F::Output;
+
+        fn poll(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<F::Output> {
+            let this = self.project();
+            let body = this.body;
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.poll(cx))) {
+                Ok(polled) => polled,
+                Err(payload) => {
+                    record_panic(this.callsite, &*payload);
+                    std::panic::resume_unwind(payload)
+                }
+            }
+        }
+    }
+
     /// A value of type `T`, in a branch that never runs: gives an `async`
     /// block its output type before its body is checked.
     pub fn type_hint<T>() -> T {

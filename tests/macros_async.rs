@@ -252,16 +252,35 @@ async fn panics() -> Result<(), Status> {
     panic!("boom");
 }
 
+#[spanstatus::instrument]
+async fn panics_without_a_result(id: u32) -> u32 {
+    tokio::task::yield_now().await;
+    panic!("no row {id}");
+}
+
 #[test]
-fn a_panic_leaves_the_status_alone() {
+fn a_panic_ends_the_span_unknown_and_goes_on_unwinding() {
     let (_, seen) = with_subscriber(|| {
         block_on(async {
-            // tokio catches the panic and drops the task afterwards.
+            // tokio catches the panic (it unwound through our poll) and
+            // drops the task afterwards: no CANCELLED from the guard.
             let joined = tokio::spawn(panics()).await;
+            assert_eq!(
+                joined.unwrap_err().into_panic().downcast_ref::<&str>(),
+                Some(&"boom")
+            );
+            let joined = tokio::spawn(panics_without_a_result(7)).await;
             assert!(joined.unwrap_err().is_panic());
         })
     });
-    assert_eq!(seen.status("panics"), None);
+    assert_eq!(
+        seen.status("panics").as_deref(),
+        Some("UNKNOWN: panicked: boom")
+    );
+    assert_eq!(
+        seen.status("panics_without_a_result").as_deref(),
+        Some("UNKNOWN: panicked: no row 7")
+    );
 }
 
 #[spanstatus::instrument(level = "debug", cancel)]

@@ -579,23 +579,6 @@ fn nested_functions_each_set_their_own_span() {
     );
 }
 
-#[spanstatus::instrument]
-fn panics(really: bool) -> Result<(), Status> {
-    if really {
-        panic!("boom");
-    }
-    Err(Status::new(Code::Internal, "unreachable in this test"))
-}
-
-#[test]
-fn a_panic_leaves_the_status_alone() {
-    let (_, seen) = with_subscriber(|| {
-        let result = std::panic::catch_unwind(|| panics(true));
-        assert!(result.is_err());
-    });
-    assert_eq!(seen.status("panics"), None);
-}
-
 #[spanstatus::instrument(skip(items))]
 fn patterns_and_mut((left, right): (u32, u32), mut items: Vec<u32>) -> Result<Vec<u32>, Status> {
     items.push(left + right);
@@ -654,5 +637,40 @@ fn other_attributes_and_functions_made_by_macro_rules() {
     assert_eq!(
         seen.status("made_by_macro_b").as_deref(),
         Some("ALREADY_EXISTS: made_by_macro_b")
+    );
+}
+
+#[spanstatus::instrument]
+fn panics_sync(ok_first: bool) -> Result<u8, Status> {
+    if ok_first {
+        // A status set by code before the panic: the panic beats it.
+        tracing::Span::current().set_canonical_code(Code::Ok);
+    }
+    panic!("bad input {}", 7);
+}
+
+#[spanstatus::instrument]
+fn panics_without_a_result() -> &'static str {
+    std::panic::panic_any(42_u8);
+}
+
+#[test]
+fn a_panic_ends_the_span_unknown_with_its_payload_and_unwinds_on() {
+    let (_, seen) = with_subscriber(|| {
+        let payload = std::panic::catch_unwind(|| panics_sync(true)).unwrap_err();
+        // The payload goes on as it was (a `&str`: the format arguments are
+        // constants).
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"bad input 7"));
+        let payload = std::panic::catch_unwind(panics_without_a_result).unwrap_err();
+        assert_eq!(payload.downcast_ref::<u8>(), Some(&42));
+    });
+    assert_eq!(
+        seen.status("panics_sync").as_deref(),
+        Some("UNKNOWN: panicked: bad input 7")
+    );
+    // Not a string: no message to give.
+    assert_eq!(
+        seen.status("panics_without_a_result").as_deref(),
+        Some("UNKNOWN: panicked")
     );
 }

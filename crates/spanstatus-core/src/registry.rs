@@ -18,7 +18,7 @@ use core::any::Any;
 use core::error::Error;
 use core::fmt;
 use core::marker::PhantomData;
-use std::string::ToString;
+use std::string::{String, ToString};
 
 use crate::{Code, HasCode, Status};
 
@@ -268,6 +268,31 @@ impl Status {
             Some(Found::Error(error)) => Status::from_error(error),
             None => Status::new(Code::Unknown, error.to_string()),
         }
+    }
+
+    /// The status of work that panicked (feature `std`): UNKNOWN, as gRPC's
+    /// [status codes] give for a server application that "throws an
+    /// exception", with the message `panicked: <payload>` when the payload
+    /// is a string (`panic!("…")`'s is), else `panicked`.
+    ///
+    /// ```
+    /// use spanstatus_core::{Code, Status};
+    ///
+    /// let payload = std::panic::catch_unwind(|| panic!("no row {}", 7)).unwrap_err();
+    /// assert_eq!(Status::from_panic(&*payload), Status::new(Code::Unknown, "panicked: no row 7"));
+    /// ```
+    ///
+    /// [status codes]: https://github.com/grpc/grpc/blob/master/doc/statuscodes.md
+    pub fn from_panic(payload: &(dyn Any + Send)) -> Status {
+        let message = match (
+            payload.downcast_ref::<&'static str>(),
+            payload.downcast_ref::<String>(),
+        ) {
+            (Some(text), _) => Cow::Owned(std::format!("panicked: {text}")),
+            (_, Some(text)) => Cow::Owned(std::format!("panicked: {text}")),
+            _ => Cow::Borrowed("panicked"),
+        };
+        Status::new(Code::Unknown, message)
     }
 }
 

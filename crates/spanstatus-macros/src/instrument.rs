@@ -173,11 +173,6 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let forwarded = &args.forwarded;
     let tracing_attr = quote!(#[::spanstatus::__private::tracing::instrument(#(#forwarded),*)]);
 
-    if result_type.is_none() && args.cancel.is_none() {
-        // Nothing of ours to do: tracing's attribute alone.
-        return Ok(quote!(#tracing_attr #(#attrs)* #vis #sig #block));
-    }
-
     // Identifiers of ours are hygienic: the body cannot see them.
     let mixed = Span::mixed_site();
     let result = Ident::new("__spanstatus_result", mixed);
@@ -237,62 +232,49 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
     });
 
+    // The function's return type, `impl Trait` inferred: what the body's
+    // block is given before it is checked, so that `?`, `return` and
+    // coercions in its tail (`Ok(&vec)` to `&[u8]`) work as in the function.
+    let hint = match (&result_type, &sig.output) {
+        (Some(hint), _) => hint.to_token_stream(),
+        (None, ReturnType::Default) => quote!(()),
+        (None, ReturnType::Type(_, ty)) => hint_type(ty).into_token_stream(),
+    };
     let body = if is_async {
         // With `cancel`, the span is looked up when the body starts (it is
         // the current span then) and kept by the guard.
-        let (start, take_span) = match args.cancel {
+        let (start, complete) = match args.cancel {
             Some(cancel) => (
                 quote_spanned! {cancel=>
                     let #guard = ::spanstatus::__private::CancelGuard::new(
                         ::spanstatus::__private::own_span(#callsite),
                     );
                 },
-                quote!(let #span = #guard.complete();),
+                match &record {
+                    Some(_) => quote!(let #span = #guard.complete();),
+                    None => quote!(#guard.complete();),
+                },
             ),
             None => (quote!(), quote!()),
         };
-        match (&result_type, &record) {
-            (Some(hint), Some(record)) => quote! {
-                #start
-                let #result: #hint = async move {
-                    // Gives the block the function's return type before its
-                    // body is checked: `?`, `return` and coercions in the
-                    // tail (`Ok(&vec)` to `&[u8]`) work as in the function.
-                    if false {
-                        return ::spanstatus::__private::type_hint::<#hint>();
-                    }
-                    #block
+        // A panic in a poll is recorded on the function's span as it
+        // unwinds (UNKNOWN, `panicked: <payload>`).
+        quote! {
+            #start
+            let #result: #hint = ::spanstatus::__private::CatchPanic::new(#callsite, async move {
+                if false {
+                    return ::spanstatus::__private::type_hint::<#hint>();
                 }
-                .await;
-                #take_span
-                #record
-                #result
-            },
-            _ => {
-                // Not a `Result`, with `cancel`: CANCELLED on drop only.
-                let output = match &sig.output {
-                    ReturnType::Default => quote!(()),
-                    ReturnType::Type(_, ty) => hint_type(ty).into_token_stream(),
-                };
-                quote! {
-                    #start
-                    let #result: #output = async move {
-                        if false {
-                            return ::spanstatus::__private::type_hint::<#output>();
-                        }
-                        #block
-                    }
-                    .await;
-                    #guard.complete();
-                    #result
-                }
-            }
+                #block
+            })
+            .await;
+            #complete
+            #record
+            #result
         }
     } else {
-        let hint = result_type.as_ref().expect("checked above");
         quote! {
-            #[allow(clippy::redundant_closure_call)]
-            let #result: #hint = (move || -> #hint #block)();
+            let #result: #hint = ::spanstatus::__private::catch_panic(#callsite, move || -> #hint #block);
             #record
             #result
         }

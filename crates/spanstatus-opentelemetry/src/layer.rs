@@ -323,13 +323,14 @@ impl<L> StatusLayer<L> {
         if !spanstatus_tracing::__private::any_status_recorded() {
             return;
         }
-        let (status, exchange, span_type, declared, declares_http_status) = {
+        let (status, exchange, panicked, span_type, declared, declares_http_status) = {
             let Some(span) = ctx.span(id) else {
                 return;
             };
-            let Some((status, exchange)) = spanstatus_tracing::__private::recorded_on(&span) else {
+            let Some(recorded) = spanstatus_tracing::__private::recorded_on(&span) else {
                 return;
             };
+            let (status, exchange) = (recorded.status, recorded.exchange);
             let fields = span.metadata().fields();
             // Only spans whose callsite declares `otel.kind` can hold one.
             let declared = if fields.field(SPAN_KIND_FIELD).is_some() {
@@ -343,7 +344,14 @@ impl<L> StatusLayer<L> {
             let span_type = SpanType::of(fields.iter().map(|f| f.name()), protocol);
             // A span that declares the field records it itself (OtelAxumLayer's).
             let declares_http_status = fields.field(keys::HTTP_RESPONSE_STATUS_CODE).is_some();
-            (status, exchange, span_type, declared, declares_http_status)
+            (
+                status,
+                exchange,
+                recorded.panicked,
+                span_type,
+                declared,
+                declares_http_status,
+            )
         };
         // The kind the policy follows: declared, else the exchange's side.
         let side_kind = exchange.as_ref().map(|exchange| match exchange.side() {
@@ -352,7 +360,14 @@ impl<L> StatusLayer<L> {
         });
         let kind = declared.as_ref().or(side_kind.as_ref());
         let policy = self.settings.policy_for(kind);
-        let mut export = export(status, exchange.as_ref(), span_type, kind, &policy);
+        let mut export = export(
+            status,
+            exchange.as_ref(),
+            panicked,
+            span_type,
+            kind,
+            &policy,
+        );
         if declares_http_status {
             export.http_status = None;
         }

@@ -125,6 +125,7 @@ pub(crate) struct Export {
 pub(crate) fn export(
     status: Status,
     exchange: Option<&Exchange>,
+    panicked: bool,
     span_type: SpanType,
     kind: Option<&SpanKind>,
     policy: &Policy,
@@ -180,6 +181,8 @@ pub(crate) fn export(
     };
     let is_error = matches!(status, OtelStatus::Error { .. });
     let error_type = is_error.then(|| match (span_type, http_status, error_type) {
+        // A panic is no status the peer sent: its identifier, any span type.
+        _ if panicked => Value::from("panic"),
         (SpanType::Http, Some(http), None) if http_status_is_error(http, server) => {
             status_number(http)
         }

@@ -417,3 +417,47 @@ fn a_408_recorded_by_hand_exports_what_the_layer_exports() {
         ]
     );
 }
+
+#[test]
+fn a_panic_is_an_error_with_error_type_panic_on_every_span_type() {
+    let spans = run(
+        |l| l,
+        || {
+            let payload: Box<dyn std::any::Any + Send> = Box::new("no row 7");
+            let span = tracing::info_span!("http_server", otel.kind = "server");
+            span.record_exchange(Exchange::http_response(Side::Server, 200));
+            span.record_exchange(Exchange::panicked(Side::Server, Protocol::Http, &*payload));
+            drop(span);
+            let span = tracing::info_span!("grpc_client");
+            // A status set by code before the panic: the panic beats it.
+            span.set_canonical_code(Code::Ok);
+            span.record_exchange(Exchange::panicked(Side::Client, Protocol::Grpc, &*payload));
+            drop(span);
+            let span = tracing::info_span!("plain");
+            span.set_canonical_code(Code::Ok);
+            span.record_panic(&*payload);
+        },
+    );
+    let http = named(&spans, "http_server");
+    assert_eq!(http.status, Status::error("panicked: no row 7"));
+    assert_eq!(
+        ours(http),
+        [
+            kv("error.type", "panic"),
+            kv("http.response.status_code", 200)
+        ]
+    );
+    let grpc = named(&spans, "grpc_client");
+    assert_eq!(grpc.span_kind, SpanKind::Client);
+    assert_eq!(grpc.status, Status::error("panicked: no row 7"));
+    assert_eq!(
+        ours(grpc),
+        [
+            kv("rpc.response.status_code", "UNKNOWN"),
+            kv("error.type", "panic")
+        ]
+    );
+    let plain = named(&spans, "plain");
+    assert_eq!(plain.status, Status::error("panicked: no row 7"));
+    assert_eq!(ours(plain), [kv("error.type", "panic")]);
+}

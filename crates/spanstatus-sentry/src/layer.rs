@@ -154,8 +154,8 @@ where
         let recorded = ctx
             .span(id)
             .and_then(|span| spanstatus_tracing::__private::recorded_on(&span));
-        if let Some((status, exchange)) = recorded {
-            self.apply(id, ctx, status, exchange);
+        if let Some(recorded) = recorded {
+            self.apply(id, ctx, recorded.status, recorded.exchange);
         }
     }
 }

@@ -109,7 +109,13 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let mut this = self.project();
-        let polled = this.inner.as_mut().poll_frame(cx);
+        let polled = match this.pending.as_ref() {
+            // The body's own panic ends the exchange with it.
+            Some(pending) => pending
+                .recorder
+                .catch_panic(|| this.inner.as_mut().poll_frame(cx)),
+            None => this.inner.as_mut().poll_frame(cx),
+        };
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(trailers) = frame.trailers_ref() {

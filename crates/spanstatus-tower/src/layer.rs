@@ -190,22 +190,25 @@ where
             Protocol::Grpc => classify::grpc_deadline(request.headers()),
             _ => None,
         };
-        let inner = if own_span {
-            span.in_scope(|| self.inner.call(request))
-        } else {
-            self.inner.call(request)
-        };
+        let recorder = Recorder::new(
+            span,
+            side,
+            self.protocol,
+            head,
+            deadline,
+            self.config.hook.clone(),
+        );
+        let inner = recorder.catch_panic(|| {
+            if own_span {
+                recorder.span.in_scope(|| self.inner.call(request))
+            } else {
+                self.inner.call(request)
+            }
+        });
         ResponseFuture {
             inner,
             own_span,
-            recorder: Some(Recorder::new(
-                span,
-                side,
-                self.protocol,
-                head,
-                deadline,
-                self.config.hook.clone(),
-            )),
+            recorder: Some(recorder),
         }
     }
 }
@@ -260,17 +263,15 @@ where
                 recorder.span = Span::current();
             }
         }
-        let result = {
-            let _entered = match this.recorder.as_ref() {
-                Some(recorder) if *this.own_span => Some(recorder.span.enter()),
-                _ => None,
-            };
-            ready!(this.inner.poll(cx))
+        let Some(recorder) = this.recorder.as_ref() else {
+            panic!("ResponseFuture polled after completion");
         };
-        let recorder = this
-            .recorder
-            .take()
-            .expect("ResponseFuture polled after completion");
+        let result = {
+            let _entered = this.own_span.then(|| recorder.span.enter());
+            let inner = this.inner;
+            ready!(recorder.catch_panic(|| inner.poll(cx)))
+        };
+        let recorder = this.recorder.take().expect("the recorder was there");
         Poll::Ready(match result {
             Ok(response) => Ok(StatusBody::wrap(response, recorder)),
             Err(error) => {

@@ -84,6 +84,20 @@ impl Recorder {
         self.record(Exchange::failure(self.side, self.protocol, status));
     }
 
+    /// Runs `f` (the service's `call`, a poll of its future or of the
+    /// body); when it panics, records the panic on the exchange and goes on
+    /// unwinding. The drop paths then do nothing (the thread is panicking),
+    /// and the span refuses every later record: a panic is final.
+    pub(crate) fn catch_panic<T>(&self, f: impl FnOnce() -> T) -> T {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(value) => value,
+            Err(payload) => {
+                self.record(Exchange::panicked(self.side, self.protocol, &*payload));
+                std::panic::resume_unwind(payload)
+            }
+        }
+    }
+
     /// The exchange was dropped before its end: the caller's choice, unless
     /// a gRPC call's deadline had passed (an HTTP exchange has none).
     pub(crate) fn dropped(&self, what: &'static str) {

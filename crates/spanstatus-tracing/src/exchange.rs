@@ -53,6 +53,10 @@ pub enum StatusSource {
     /// client went away (CANCELLED, or DEADLINE_EXCEEDED past a gRPC
     /// deadline).
     Dropped,
+    /// The service or handler panicked (UNKNOWN, `error.type = "panic"`);
+    /// the panic went on unwinding. Beats every other status, one set by
+    /// code included: the work did not finish.
+    Panic,
     /// The application set it on the span by code (a handler's own status,
     /// `set_canonical_status`): traffic never replaces it. Only a record read
     /// back has this source.
@@ -243,6 +247,33 @@ impl Exchange {
             source: StatusSource::Dropped,
             ..Exchange::failure(side, protocol, status)
         }
+    }
+
+    /// An exchange whose service or handler panicked, with the panic's
+    /// `payload`: UNKNOWN ([`Status::from_panic`]: `panicked: <payload>`),
+    /// `error.type = "panic"`, source [`StatusSource::Panic`].
+    ///
+    /// ```
+    /// use spanstatus_tracing::{Code, Exchange, Protocol, Side, StatusSource};
+    ///
+    /// let payload: Box<dyn std::any::Any + Send> = Box::new("no row 7");
+    /// let exchange = Exchange::panicked(Side::Server, Protocol::Grpc, &*payload);
+    /// assert_eq!(exchange.status().code(), Code::Unknown);
+    /// assert_eq!(exchange.status().message(), "panicked: no row 7");
+    /// assert_eq!((exchange.source(), exchange.error_type()), (StatusSource::Panic, Some("panic")));
+    /// ```
+    pub fn panicked(
+        side: Side,
+        protocol: Protocol,
+        payload: &(dyn std::any::Any + Send),
+    ) -> Exchange {
+        Exchange::new(
+            side,
+            protocol,
+            Status::from_panic(payload),
+            StatusSource::Panic,
+        )
+        .with_error_type("panic")
     }
 
     /// The same exchange with the status a classifier chose

@@ -37,7 +37,9 @@ use crate::CanonicalStatusExt;
 pub trait InstrumentStatusExt: Future + Sized {
     /// Polls the future inside `span` (as `tracing::Instrument` does) and,
     /// when it returns `Err(e)`, sets the span's status from `e` with
-    /// [`CanonicalStatusExt::record_result`]. An `Ok` sets nothing.
+    /// [`CanonicalStatusExt::record_result`]. An `Ok` sets nothing. A panic
+    /// while polling ends the span UNKNOWN with the panic's message
+    /// ([`CanonicalStatusExt::record_panic`]) and goes on unwinding.
     fn instrument_with_status(self, span: Span) -> StatusInstrumented<Self> {
         StatusInstrumented {
             inner: Some(self),
@@ -101,7 +103,17 @@ where
         let Some(inner) = this.inner.as_mut().as_pin_mut() else {
             panic!("`StatusInstrumented` polled after completion");
         };
-        let output = std::task::ready!(inner.poll(cx));
+        // A panic ends the span UNKNOWN and goes on unwinding: the status
+        // is recorded here, where the payload is, and not by the drop.
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx)));
+        let output = match polled {
+            Ok(polled) => std::task::ready!(polled),
+            Err(payload) => {
+                this.inner.set(None);
+                this.span.record_panic(&*payload);
+                std::panic::resume_unwind(payload);
+            }
+        };
         this.inner.set(None);
         this.span.record_result(&output);
         Poll::Ready(output)

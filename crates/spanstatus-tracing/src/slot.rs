@@ -8,7 +8,7 @@ use tracing::span::Id;
 use tracing::{Dispatch, Span};
 use tracing_subscriber::registry::{LookupSpan, Registry, SpanRef};
 
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, StatusSource};
 
 /// How many [`StatusSlot`]s exist, in every registry. While there are none,
 /// closing a span needs no lookup of its extensions: spans that never get a
@@ -33,6 +33,22 @@ pub(crate) struct StatusSlot {
     application: Option<Status>,
     /// Recorded from traffic.
     exchange: Option<Exchange>,
+    /// The span's work panicked: that status is final.
+    panicked: bool,
+}
+
+/// What the bridges read of a span in one lookup. Doc-hidden: for the
+/// exporter bridges.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Recorded {
+    /// The final status.
+    pub status: Status,
+    /// The exchange, with its code but without its message (moved into
+    /// `status`).
+    pub exchange: Option<Exchange>,
+    /// The span's work panicked (`error.type = "panic"`).
+    pub panicked: bool,
 }
 
 impl StatusSlot {
@@ -41,23 +57,37 @@ impl StatusSlot {
         StatusSlot {
             application: None,
             exchange: None,
+            panicked: false,
         }
     }
 
     /// The rule, the same for every backend that can keep it: a status set
     /// by code beats one read from traffic; among those set by code, OK is
-    /// final and otherwise the last one wins.
+    /// final and otherwise the last one wins. A panic beats them all.
     fn offer(&mut self, status: Status) -> bool {
-        if self.application.as_ref().is_some_and(Status::is_ok) {
+        if self.panicked || self.application.as_ref().is_some_and(Status::is_ok) {
             return false;
         }
         self.application = Some(status);
         true
     }
 
+    /// The span's work panicked: `status` is final, whatever came before.
+    fn panic(&mut self, status: Status) {
+        self.application = Some(status);
+        self.panicked = true;
+    }
+
     /// Traffic: a later record replaces an earlier one, and never a status
-    /// set by code (which stays in front of it).
+    /// set by code (which stays in front of it), except a panic's.
     fn record(&mut self, exchange: Exchange) {
+        if self.panicked {
+            return;
+        }
+        if exchange.source() == StatusSource::Panic {
+            self.application = None;
+            self.panicked = true;
+        }
         self.exchange = Some(match self.exchange.take() {
             Some(earlier) => earlier.then(exchange),
             None => exchange,
@@ -79,11 +109,16 @@ impl StatusSlot {
 
     /// The final status, and the exchange if there is one, in one lookup and
     /// one copy of the message (the exchange keeps the code, not the text).
-    fn read(&self) -> Option<(Status, Option<Exchange>)> {
-        match self.exchange() {
-            Some(mut exchange) => Some((exchange.take_status(), Some(exchange))),
-            None => self.application.clone().map(|status| (status, None)),
-        }
+    fn read(&self) -> Option<Recorded> {
+        let (status, exchange) = match self.exchange() {
+            Some(mut exchange) => (exchange.take_status(), Some(exchange)),
+            None => (self.application.clone()?, None),
+        };
+        Some(Recorded {
+            status,
+            exchange,
+            panicked: self.panicked,
+        })
     }
 }
 
@@ -123,9 +158,7 @@ pub fn exchange_of<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Excha
 /// the exchange with its code but without its message (moved into the
 /// status). Doc-hidden: for the exporter bridges.
 #[doc(hidden)]
-pub fn recorded_on<'a, R: LookupSpan<'a>>(
-    span: &SpanRef<'a, R>,
-) -> Option<(Status, Option<Exchange>)> {
+pub fn recorded_on<'a, R: LookupSpan<'a>>(span: &SpanRef<'a, R>) -> Option<Recorded> {
     if !any_status_recorded() {
         return None;
     }
@@ -172,6 +205,14 @@ pub(crate) fn offer(span: &Span, status: Status) -> bool {
 
 pub(crate) fn offer_to(dispatch: &Dispatch, id: &Id, status: Status) -> bool {
     update(dispatch, id, |slot| slot.offer(status)).unwrap_or(false)
+}
+
+pub(crate) fn panic_to(dispatch: &Dispatch, id: &Id, status: Status) {
+    update(dispatch, id, |slot| slot.panic(status));
+}
+
+pub(crate) fn record_panic(span: &Span, status: Status) {
+    update_span(span, |slot| slot.panic(status));
 }
 
 pub(crate) fn record_exchange(span: &Span, exchange: Exchange) {

@@ -176,6 +176,24 @@ pub fn offer_to_current(
     })
 }
 
+/// Records a panic with `payload` on the current span, if `is_own` says it
+/// is the right one ([`CanonicalStatusExt::record_panic`](crate::CanonicalStatusExt::record_panic)'s
+/// rule): for `#[spanstatus::instrument]`'s expansion.
+#[doc(hidden)]
+pub fn record_panic_on_current(
+    is_own: impl Fn(&tracing::Metadata<'_>) -> bool,
+    payload: &(dyn std::any::Any + Send),
+) {
+    tracing::dispatcher::get_default(|dispatch| {
+        let current = dispatch.current_span();
+        if let (Some(id), Some(metadata)) = (current.id(), current.metadata()) {
+            if is_own(metadata) {
+                crate::slot::panic_to(dispatch, id, spanstatus_core::Status::from_panic(payload));
+            }
+        }
+    });
+}
+
 /// An exchange's `error.type` with no copy of a `&'static str`: for the
 /// OpenTelemetry bridge's attribute value.
 #[doc(hidden)]
@@ -187,8 +205,8 @@ pub fn error_type_of(exchange: &crate::Exchange) -> Option<std::borrow::Cow<'sta
 /// the bridges read.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::{BridgeHooks, error_type_of, offer_to_current};
-    pub use crate::slot::{any_status_recorded, recorded_on};
+    pub use super::{BridgeHooks, error_type_of, offer_to_current, record_panic_on_current};
+    pub use crate::slot::{Recorded, any_status_recorded, recorded_on};
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};
     pub use tracing::{Dispatch, Event, Metadata, Subscriber};

@@ -258,3 +258,35 @@ impl http_body::Body for Frames {
         Poll::Ready(self.0.pop_front())
     }
 }
+
+/// [`serve`] for any layer stack (one with tower-http's `CatchPanicLayer`,
+/// say), whatever its response body.
+pub async fn serve_stack<S, L, B>(layer: L, service: S) -> SocketAddr
+where
+    L: Layer<S> + Clone + Send + 'static,
+    L::Service:
+        Service<Request<hyper::body::Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    <L::Service as Service<Request<hyper::body::Incoming>>>::Future: Send + 'static,
+    <L::Service as Service<Request<hyper::body::Incoming>>>::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+    S: Clone + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let service = SpanPerRequest(layer.layer(service.clone()));
+            tokio::spawn(async move {
+                let service = hyper_util::service::TowerToHyperService::new(service);
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
