@@ -41,7 +41,7 @@ use http::Request;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer, spans};
+use spanstatus::tower::{GrpcStatusLayer, HttpStatusLayer, spans, trace};
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 use tracing::Dispatch;
@@ -171,10 +171,18 @@ mod by_hand {
 const HTTP_PATHS: [&str; 3] = ["/200", "/404", "/503"];
 const GRPC_PATHS: [&str; 3] = ["/0", "/5", "/14"];
 
-/// A client connection: HTTP/1 or HTTP/2.
+/// A client connection: HTTP/1 or HTTP/2; or hyper-util's legacy `Client`
+/// (a pool of keep-alive connections), to `addr`.
 enum Client {
     Http1(hyper::client::conn::http1::SendRequest<Empty<Bytes>>),
     Http2(hyper::client::conn::http2::SendRequest<Empty<Bytes>>),
+    Legacy(
+        hyper_util::client::legacy::Client<
+            hyper_util::client::legacy::connect::HttpConnector,
+            Empty<Bytes>,
+        >,
+        std::net::SocketAddr,
+    ),
 }
 
 impl Client {
@@ -194,7 +202,20 @@ impl Client {
         }
     }
 
+    fn legacy(addr: std::net::SocketAddr) -> Client {
+        let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http();
+        Client::Legacy(client, addr)
+    }
+
     async fn get(&mut self, path: &str) {
+        if let Client::Legacy(client, addr) = self {
+            let request = Request::get(format!("http://{addr}{path}"))
+                .body(Empty::new())
+                .unwrap();
+            let response = client.request(request).await.unwrap();
+            black_box(response.into_body().collect().await.unwrap());
+            return;
+        }
         let request = Request::get(format!("http://127.0.0.1{path}"))
             .header("content-type", "application/grpc")
             .body(Empty::new())
@@ -208,6 +229,7 @@ impl Client {
                 send.ready().await.unwrap();
                 send.send_request(request).await.unwrap()
             }
+            Client::Legacy(..) => unreachable!("sent above"),
         };
         black_box(response.into_body().collect().await.unwrap());
     }
@@ -277,7 +299,7 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
             .await,
             serve(move || {
                 ServiceBuilder::new()
-                    .layer(http_trace())
+                    .layer(trace::http_server())
                     .layer(HttpStatusLayer::server())
                     .service_fn(http_handler)
             })
@@ -305,7 +327,7 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
             .await,
             serve(move || {
                 ServiceBuilder::new()
-                    .layer(grpc_trace())
+                    .layer(trace::grpc_server())
                     .layer(GrpcStatusLayer::server())
                     .service_fn(grpc_handler)
             })
@@ -332,6 +354,133 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
     ]
 }
 
+/// The stacks users pick instead, each beside ours on the same server and
+/// client: `peer` is axum-tracing-opentelemetry's `OtelAxumLayer` (an axum
+/// 0.8 router, hyper-util's legacy client) or tonic-tracing-opentelemetry's
+/// `OtelGrpcLayer` (the gRPC handler above, a hyper HTTP/2 client), under
+/// the plain pipeline; `by_hand` the `TraceLayer` callbacks of [`by_hand`],
+/// plain pipeline; `ours` the documented setup (`trace::*_server()`, the
+/// status layer) under the README's stack. Each exports what it exports
+/// today.
+struct Peers {
+    name: &'static str,
+    peer: Variant,
+    by_hand: Variant,
+    ours: Variant,
+}
+
+/// `/{status}` on an axum router, answered with that status.
+fn axum_router() -> axum::Router {
+    async fn status(
+        axum::extract::Path(status): axum::extract::Path<u16>,
+    ) -> http::Response<Full<Bytes>> {
+        let mut response = http::Response::new(Full::new(Bytes::from_static(b"hello")));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        response
+    }
+    axum::Router::new().route("/{status}", axum::routing::get(status))
+}
+
+async fn serve_axum(router: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
+}
+
+fn peers(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec<Peers> {
+    use axum_tracing_opentelemetry::middleware::OtelAxumLayer;
+    use tonic_tracing_opentelemetry::middleware::server::OtelGrpcLayer;
+    let variant = |dispatch: Dispatch, client: Client, paths| Variant {
+        dispatch,
+        client,
+        paths,
+        next: 0,
+    };
+    let h2 = |dispatch: Dispatch, addr, paths| {
+        let client = tracing::dispatcher::with_default(&dispatch, || {
+            runtime.block_on(Client::connect(addr, true))
+        });
+        variant(dispatch, client, paths)
+    };
+    let (http_peer, http_by_hand, http_ours) = runtime.block_on(async {
+        (
+            serve_axum(axum_router().layer(OtelAxumLayer::default())).await,
+            serve_axum(
+                axum_router().layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(by_hand::http_span)
+                        .on_response(by_hand::http_response)
+                        .on_failure(()),
+                ),
+            )
+            .await,
+            serve_axum(
+                axum_router().layer(
+                    ServiceBuilder::new()
+                        .layer(trace::http_server())
+                        .layer(HttpStatusLayer::server()),
+                ),
+            )
+            .await,
+        )
+    });
+    let (grpc_peer, grpc_by_hand, grpc_ours) = runtime.block_on(async {
+        (
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(OtelGrpcLayer::default())
+                    .service_fn(grpc_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(
+                        TraceLayer::new_for_grpc()
+                            .make_span_with(by_hand::grpc_span)
+                            .on_eos(by_hand::grpc_eos)
+                            .on_failure(()),
+                    )
+                    .service_fn(grpc_handler)
+            })
+            .await,
+            serve(move || {
+                ServiceBuilder::new()
+                    .layer(trace::grpc_server())
+                    .layer(GrpcStatusLayer::server())
+                    .service_fn(grpc_handler)
+            })
+            .await,
+        )
+    });
+    vec![
+        Peers {
+            name: "HTTP/1 GET on axum, hyper-util client (200, 404, 503)",
+            peer: variant(
+                pipelines(provider).0,
+                Client::legacy(http_peer),
+                &HTTP_PATHS,
+            ),
+            by_hand: variant(
+                pipelines(provider).0,
+                Client::legacy(http_by_hand),
+                &HTTP_PATHS,
+            ),
+            ours: variant(
+                pipelines(provider).1,
+                Client::legacy(http_ours),
+                &HTTP_PATHS,
+            ),
+        },
+        Peers {
+            name: "gRPC unary over HTTP/2 (OK, NOT_FOUND, UNAVAILABLE)",
+            peer: h2(pipelines(provider).0, grpc_peer, &GRPC_PATHS),
+            by_hand: h2(pipelines(provider).0, grpc_by_hand, &GRPC_PATHS),
+            ours: h2(pipelines(provider).1, grpc_ours, &GRPC_PATHS),
+        },
+    ]
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -353,6 +502,17 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(format!("{} / + our layer", pair.name), |b| {
             b.iter(|| pair.ours.request(&runtime))
+        });
+    }
+    for mut peers in peers(&runtime, &provider) {
+        group.bench_function(format!("{} / peer", peers.name), |b| {
+            b.iter(|| peers.peer.request(&runtime))
+        });
+        group.bench_function(format!("{} / peer's data by hand", peers.name), |b| {
+            b.iter(|| peers.by_hand.request(&runtime))
+        });
+        group.bench_function(format!("{} / ours, documented setup", peers.name), |b| {
+            b.iter(|| peers.ours.request(&runtime))
         });
     }
     group.finish();
@@ -396,6 +556,31 @@ fn ratios() {
                 rounds.best_ratio(),
                 rounds.median_ratio(),
                 per_s(alone),
+                per_s(this)
+            );
+        }
+    }
+    // The peers: ours ÷ the peer, by hand ÷ the peer, ours ÷ by hand.
+    let mut peers = peers(&runtime, &provider);
+    let mut all: Vec<(Rounds, Rounds)> = peers.iter().map(|_| Default::default()).collect();
+    for _ in 0..rounds {
+        for (pair, (ours, by_hand)) in peers.iter_mut().zip(&mut all) {
+            let peer = time(&mut pair.peer);
+            ours.push(peer, time(&mut pair.ours));
+            by_hand.push(peer, time(&mut pair.by_hand));
+        }
+    }
+    println!("\nrequests/s ÷ the peer (OtelAxumLayer, OtelGrpcLayer), same rounds:");
+    for (pair, (ours, by_hand)) in peers.iter().zip(all) {
+        println!("  {}", pair.name);
+        for (name, rounds) in [("ours, documented", ours), ("by hand", by_hand)] {
+            let (peer, this) = rounds.best();
+            println!(
+                "    {:<22} {:.3} [{:.3}]   peer {:.0}/s, this {:.0}/s",
+                name,
+                rounds.best_ratio(),
+                rounds.median_ratio(),
+                per_s(peer),
                 per_s(this)
             );
         }
@@ -471,6 +656,33 @@ fn main() {
     // (instruction counts are repeatable there, not over loopback).
     if let Ok(side) = std::env::var("SPANSTATUS_TOWER_INPROC") {
         in_process(&side);
+        return;
+    }
+    // `SPANSTATUS_TOWER_PEERS=http-peer|http-by-hand|http-ours` (or `grpc-`
+    // for the gRPC pair): only that variant of [`peers`], for callgrind
+    // (`SPANSTATUS_TOWER_REQUESTS`, default 150 000).
+    if let Ok(side) = std::env::var("SPANSTATUS_TOWER_PEERS") {
+        let runtime = runtime();
+        let provider = provider();
+        let (pair, variant) = side.split_once('-').unwrap_or(("", ""));
+        let mut pair = peers(&runtime, &provider).swap_remove(match pair {
+            "http" => 0,
+            "grpc" => 1,
+            _ => panic!("SPANSTATUS_TOWER_PEERS={side:?}: expected http-… or grpc-…"),
+        });
+        let variant = match variant {
+            "peer" => &mut pair.peer,
+            "by-hand" => &mut pair.by_hand,
+            "ours" => &mut pair.ours,
+            other => panic!("SPANSTATUS_TOWER_PEERS: {other:?}: expected peer, by-hand or ours"),
+        };
+        let requests: usize = std::env::var("SPANSTATUS_TOWER_REQUESTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(150_000);
+        for _ in 0..requests {
+            variant.request(&runtime);
+        }
         return;
     }
     // `SPANSTATUS_TOWER_PROFILE=alone|by-hand|layer|ours` (HTTP), or one of

@@ -9,9 +9,10 @@
 //! | `GET /cache/lock` | INTERNAL (500) | INTERNAL |
 //! | `GET /slow`, the client's 300 ms timeout | CANCELLED (the client went away) | DEADLINE_EXCEEDED, `error.type = "timeout"` |
 //!
-//! The server's spans are tower-http `TraceLayer`'s, made by
-//! `spans::HTTP_SERVER` (it declares `otel.kind`); the client makes its own
-//! (`with_own_span`). Exporters as in `cache_miss` (fmt always; OTLP and
+//! The spans are tower-http `TraceLayer`'s, ready-made by
+//! `trace::http_server()` and `trace::http_client()` (they declare
+//! `otel.kind`, and log no event per request); the client is hyper-util's
+//! `Client` as it is. Exporters as in `cache_miss` (fmt always; OTLP and
 //! Sentry with their environment variables, see `--help`).
 //!
 //! ```sh
@@ -32,10 +33,9 @@ use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use spanstatus::Code;
-use spanstatus::tower::{HttpStatusLayer, spans};
+use spanstatus::tower::{HttpStatusLayer, trace};
 use spanstatus::tracing::SetStatusExt;
 use tower::{ServiceBuilder, ServiceExt};
-use tower_http::trace::TraceLayer;
 
 fn main() -> std::process::ExitCode {
     support::exit(run())
@@ -74,11 +74,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .route("/slow", get(slow))
             .layer(
                 ServiceBuilder::new()
-                    .layer(
-                        TraceLayer::new_for_http()
-                            .make_span_with(spans::HTTP_SERVER)
-                            .on_failure(()),
-                    )
+                    .layer(trace::http_server())
                     .layer(HttpStatusLayer::server()),
             );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -88,7 +84,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         // The client: a span per request, the status layer outside the
         // timeout so that it sees the timeout's error.
         let client = ServiceBuilder::new()
-            .layer(HttpStatusLayer::client().with_own_span())
+            .layer(trace::http_client())
+            .layer(HttpStatusLayer::client())
             .timeout(Duration::from_millis(300))
             .service(Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>());
         for path in ["/cache/apple", "/cache/kiwi", "/cache/lock", "/slow"] {

@@ -12,7 +12,8 @@
 //! | `Get("slow")` with a 300 ms deadline | DEADLINE_EXCEEDED (tonic says CANCELLED) | DEADLINE_EXCEEDED |
 //!
 //! The server's spans come from tonic's `trace_fn` with
-//! `spans::GRPC_SERVER`; the client makes its own (`with_own_span`). In
+//! `spans::GRPC_SERVER`; the client's from `trace::grpc_client()` around the
+//! `Channel` as it is (no `map_err`: its error is known by type). In
 //! OpenTelemetry a server's NOT_FOUND stays `Unset` (only six codes are
 //! server errors), a client's is an error. Exporters as in `cache_miss`
 //! (see `--help`). The service is written by hand in
@@ -31,7 +32,7 @@ mod support;
 use std::time::Duration;
 
 use grpc_cache::{Cache, CacheClient, CacheServer, key};
-use spanstatus::tower::{GrpcStatusLayer, spans};
+use spanstatus::tower::{GrpcStatusLayer, spans, trace};
 use tonic::Status;
 
 fn main() -> std::process::ExitCode {
@@ -85,8 +86,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .timeout(Duration::from_secs(10))
             .connect()
             .await?;
+        // The channel as it is, its span from the ready TraceLayer.
         let channel = tower::ServiceBuilder::new()
-            .layer(GrpcStatusLayer::client().with_own_span())
+            .layer(trace::grpc_client())
+            .layer(GrpcStatusLayer::client())
             .service(channel);
         let mut cache = CacheClient::new(channel);
         for name in ["apple", "kiwi", "lock"] {

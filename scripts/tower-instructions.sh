@@ -6,6 +6,11 @@
 #
 #   scripts/tower-instructions.sh            # HTTP/1 and gRPC, no level filter
 #   SPANSTATUS_TOWER_FILTER=info scripts/tower-instructions.sh
+#   SPANSTATUS_TOWER_ONLY=peers scripts/tower-instructions.sh   # against the peers only
+#
+# Two tables: each variant against `TraceLayer` alone; then ours (the
+# documented setup) and the by-hand callbacks against the stack users pick
+# instead (OtelAxumLayer on axum with hyper-util's client; OtelGrpcLayer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 1; }
@@ -22,26 +27,42 @@ for line in sys.stdin:
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-count() { # variant requests
+count() { # variant requests [env var, default SPANSTATUS_TOWER_PROFILE]
     local refs
-    refs=$(SPANSTATUS_TOWER_PROFILE=$1 SPANSTATUS_TOWER_REQUESTS=$2 \
+    refs=$(env "${3:-SPANSTATUS_TOWER_PROFILE}=$1" SPANSTATUS_TOWER_REQUESTS=$2 \
         valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bench" 2>&1 |
         sed -n 's/.*I *refs: *//p' | tr -d ,)
     [ -n "$refs" ] || { echo "callgrind gave no count for $1" >&2; exit 1; }
     echo "$refs"
 }
+per_request() { # variant n [env var]: instructions per request
+    local a b per
+    a=$(count "$1" "$2" "${3:-}")
+    b=$(count "$1" $((2 * $2)) "${3:-}")
+    per=$(((b - a) / $2))
+    [ "$per" -gt 0 ] || { echo "$1: $b after $a instructions" >&2; exit 1; }
+    echo "$per"
+}
 for protocol in http grpc; do
+    [ "${SPANSTATUS_TOWER_ONLY:-}" = peers ] && break
     prefix=$([ $protocol = grpc ] && echo grpc- || true)
     # Unfiltered, a gRPC call is ~1.7 M instructions (h2's TRACE spans).
     n=$([ $protocol = grpc ] && [ -z "${SPANSTATUS_TOWER_FILTER:-}" ] && echo 500 || echo 2000)
     alone=
     for variant in alone by-hand layer ours; do
-        a=$(count "$prefix$variant" "$n")
-        b=$(count "$prefix$variant" $((2 * n)))
-        per=$(((b - a) / n))
-        [ "$per" -gt 0 ] || { echo "$variant: $b after $a instructions" >&2; exit 1; }
+        per=$(per_request "$prefix$variant" "$n")
         alone=${alone:-$per}
         awk -v p="$protocol" -v v="$variant" -v n="$per" -v a="$alone" \
             'BEGIN { printf "%-5s %-8s %9d instructions/request  %.3f of alone\n", p, v, n, a / n }'
+    done
+done
+for protocol in http grpc; do
+    n=$([ $protocol = grpc ] && [ -z "${SPANSTATUS_TOWER_FILTER:-}" ] && echo 500 || echo 2000)
+    peer=
+    for variant in peer by-hand ours; do
+        per=$(per_request "$protocol-$variant" "$n" SPANSTATUS_TOWER_PEERS)
+        peer=${peer:-$per}
+        awk -v p="$protocol" -v v="$variant" -v n="$per" -v a="$peer" \
+            'BEGIN { printf "%-5s %-8s %9d instructions/request  %.3f of the peer\n", p, v, n, a / n }'
     done
 done

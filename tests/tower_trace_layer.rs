@@ -3,8 +3,14 @@
 //! tracing-opentelemetry turns into `Error("")` (so a server's NOT_FOUND can
 //! no longer be `Unset`) and which sentry-tracing would send as one issue per
 //! call. The setup docs/tower.md ships (`.on_failure(())`, and a span that
-//! declares `otel.kind`) exports what the semantic conventions ask.
-#![cfg(all(feature = "opentelemetry", feature = "tower", feature = "hyper"))]
+//! declares `otel.kind`) exports what the semantic conventions ask, and the
+//! ready `trace::grpc_server()` logs no event at all.
+#![cfg(all(
+    feature = "opentelemetry",
+    feature = "tower",
+    feature = "tower-http",
+    feature = "hyper"
+))]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,14 +32,19 @@ use tracing_subscriber::prelude::*;
 mod hyper_support;
 use hyper_support::grpc_handler;
 
-/// Counts ERROR events: what sentry-tracing would turn into Sentry issues.
+/// Counts ERROR events (what sentry-tracing would turn into Sentry issues)
+/// and all of `TraceLayer`'s events (what tracing-opentelemetry would turn
+/// into span events).
 #[derive(Clone, Default)]
-struct ErrorEvents(Arc<AtomicUsize>);
+struct ErrorEvents(Arc<AtomicUsize>, Arc<AtomicUsize>);
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorEvents {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if *event.metadata().level() == tracing::Level::ERROR {
             self.0.fetch_add(1, Ordering::Relaxed);
+        }
+        if event.metadata().target().starts_with("tower_http") {
+            self.1.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -56,6 +67,7 @@ macro_rules! one_not_found_call {
             .with_filter(
                 tracing_subscriber::filter::Targets::new()
                     .with_target("tower_http", tracing::Level::TRACE)
+                    .with_target("spanstatus_tower", tracing::Level::TRACE)
                     .with_target("tower_trace_layer", tracing::Level::TRACE),
             ),
         );
@@ -89,13 +101,19 @@ macro_rules! one_not_found_call {
         let spans = exporter.get_finished_spans().unwrap();
         assert_eq!(spans.len(), 1, "{spans:?}");
         let span: SpanData = spans.into_iter().next().unwrap();
-        (span, errors.0.load(Ordering::Relaxed))
+        (
+            span,
+            errors.0.load(Ordering::Relaxed),
+            errors.1.load(Ordering::Relaxed),
+        )
     }};
 }
 
 #[test]
 fn trace_layer_defaults_turn_a_server_not_found_into_an_error() {
-    let (span, errors) = one_not_found_call!(TraceLayer::new_for_grpc());
+    let (span, errors, events) = one_not_found_call!(TraceLayer::new_for_grpc());
+    // on_request, on_response, on_eos (DEBUG) and on_failure (ERROR).
+    assert_eq!(events, 4);
     // The status we set (NOT_FOUND, Unset on a server) lost to `Error("")`:
     // the SDK keeps an Error over a later Unset.
     assert_eq!(span.status, Status::error(""));
@@ -118,7 +136,7 @@ fn the_shipped_setup_keeps_the_semantic_conventions() {
                 uri = %request.uri()
             )
         });
-    let (span, errors) = one_not_found_call!(trace);
+    let (span, errors, _) = one_not_found_call!(trace);
     assert_eq!(span.span_kind, SpanKind::Server);
     assert_eq!(
         span.status,
@@ -133,4 +151,18 @@ fn the_shipped_setup_keeps_the_semantic_conventions() {
         .find(|kv| kv.key.as_str() == "rpc.response.status_code")
         .map(|kv| kv.value.to_string());
     assert_eq!(rpc_code.as_deref(), Some("NOT_FOUND"));
+}
+
+#[test]
+fn the_ready_trace_layer_keeps_the_conventions_and_logs_nothing() {
+    let (span, errors, events) = one_not_found_call!(spanstatus::tower::trace::grpc_server());
+    assert_eq!(span.span_kind, SpanKind::Server);
+    assert_eq!(
+        span.status,
+        Status::Unset,
+        "a server's NOT_FOUND is no error"
+    );
+    assert_eq!((errors, events), (0, 0), "no event per call");
+    assert!(span.events.is_empty(), "{:?}", span.events);
+    assert_eq!(code_from_span_data(&span), Ok(Code::NotFound));
 }

@@ -4,22 +4,23 @@
 
 use std::time::{Duration, Instant};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 #[cfg(test)]
 use spanstatus_core::Status;
 use spanstatus_core::{Code, grpc};
 use spanstatus_tracing::{Exchange, Side};
 
 /// The header and trailer names of the gRPC status.
-const GRPC_STATUS: &str = "grpc-status";
-const GRPC_MESSAGE: &str = "grpc-message";
-const GRPC_TIMEOUT: &str = "grpc-timeout";
+// Names, not `&str`s: a lookup by `&str` parses the name first.
+const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
+const GRPC_MESSAGE: HeaderName = HeaderName::from_static("grpc-message");
+const GRPC_TIMEOUT: HeaderName = HeaderName::from_static("grpc-timeout");
 
 /// The exchange a gRPC header or trailer block records, if it has
 /// `grpc-status`.
 pub(crate) fn grpc_status(side: Side, headers: &HeaderMap) -> Option<Exchange> {
-    let value = headers.get(GRPC_STATUS)?;
-    let message = headers.get(GRPC_MESSAGE).map(|m| m.as_bytes());
+    let value = headers.get(&GRPC_STATUS)?;
+    let message = headers.get(&GRPC_MESSAGE).map(|m| m.as_bytes());
     Some(Exchange::grpc_status_header(
         side,
         value.as_bytes(),
@@ -44,7 +45,7 @@ fn deadline_slack(timeout: Duration) -> Duration {
 /// The deadline of a gRPC request, from its `grpc-timeout` header. A value
 /// that does not parse sets none: the server rejects it, not this layer.
 pub(crate) fn grpc_deadline(headers: &HeaderMap) -> Option<Deadline> {
-    let value = headers.get(GRPC_TIMEOUT)?;
+    let value = headers.get(&GRPC_TIMEOUT)?;
     let timeout = grpc::parse_timeout_header(value.as_bytes()).ok()?;
     Instant::now()
         .checked_add(timeout - deadline_slack(timeout))
