@@ -62,12 +62,16 @@ impl Code {
     /// `anyhow` feature); its context layers are links like any other. A
     /// `Box<dyn Error + Send + Sync>` likewise: `&*boxed`.
     ///
-    /// Error types of your own are not seen inside a chain, even with a
+    /// An error type of your own is seen inside a chain when it is
+    /// registered: every `#[derive(HasCode)]` type is, a hand-written
+    /// `HasCode` impl with [`register_error!`](crate::register_error). Any
+    /// other type of yours is not, even with a
     /// [`HasCode`] impl (a `dyn Error` cannot be asked for another trait); one
     /// that may end up wrapped can return a [`Status`] from its `source()`.
     ///
     /// The walk allocates nothing; per link it costs a few type-id
-    /// comparisons and one `source()` call. It stops after 128 links, in case
+    /// comparisons and one `source()` call (a link of a type it does not
+    /// know: a walk of the registered types too). It stops after 128 links, in case
     /// a `source()` chain loops.
     ///
     /// ```

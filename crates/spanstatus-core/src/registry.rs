@@ -41,8 +41,9 @@ pub struct ErrorType {
     /// A value of any type: `Some` when it is this type.
     value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>,
     /// A link of a `source()` chain: its own code when it is this type and
-    /// the type has one.
-    link: for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>,
+    /// the type has one. `None` for this crate's types (the walk knows them):
+    /// a walk past an unknown link calls only your types' probes.
+    link: Option<for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>>,
 }
 
 impl ErrorType {
@@ -51,7 +52,14 @@ impl ErrorType {
         value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>,
         link: for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>,
     ) -> ErrorType {
-        ErrorType { value, link }
+        ErrorType {
+            value,
+            link: Some(link),
+        }
+    }
+
+    const fn value_only(value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>) -> ErrorType {
+        ErrorType { value, link: None }
     }
 }
 
@@ -213,24 +221,45 @@ fn find(value: &dyn Any) -> Option<Found<'_>> {
         .find_map(|registered| (registered.value)(value))
 }
 
+type LinkProbe = for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+
+/// The link probes of every registered type that has one, collected on first
+/// use: a walk past an unknown link then costs a length check when none is
+/// registered, and one call per registered type otherwise.
+fn link_probes() -> &'static [LinkProbe] {
+    static PROBES: std::sync::OnceLock<std::vec::Vec<LinkProbe>> = std::sync::OnceLock::new();
+    PROBES.get_or_init(|| {
+        inventory::iter::<ErrorType>
+            .into_iter()
+            .filter_map(|registered| registered.link)
+            .collect()
+    })
+}
+
 std::thread_local! {
-    /// How many registered links' `code()` calls are running on this thread:
-    /// a `HasCode` impl that walks its own chain meets itself again.
+    /// Whether a registered link's `code()` is running on this thread: a
+    /// `HasCode` impl that walks its own chain would meet itself again.
     static ASKING: core::cell::Cell<u8> = const { core::cell::Cell::new(0) };
 }
 
 /// The own code of a link of a chain whose type was registered with one;
 /// `None` for any other link, and while answering for a link already.
 pub(crate) fn link_code<'a>(link: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
-    if ASKING.with(core::cell::Cell::get) > 0 {
+    /// Clears the flag however the probe returns (a `code()` that panics
+    /// included).
+    struct Asking;
+    impl Drop for Asking {
+        fn drop(&mut self) {
+            ASKING.with(|asking| asking.set(0));
+        }
+    }
+    let probes = link_probes();
+    if probes.is_empty() || ASKING.with(core::cell::Cell::get) > 0 {
         return None;
     }
     ASKING.with(|asking| asking.set(1));
-    let found = inventory::iter::<ErrorType>
-        .into_iter()
-        .find_map(|registered| (registered.link)(link));
-    ASKING.with(|asking| asking.set(0));
-    found
+    let _asking = Asking;
+    probes.iter().find_map(|probe| probe(link))
 }
 
 impl Status {
@@ -296,10 +325,6 @@ impl Status {
     }
 }
 
-fn no_link<'a>(_: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
-    None
-}
-
 /// This crate's own error types: found by value only. As links, the walk's
 /// `inspect` knows them already (and their `HasCode` impls walk the chain,
 /// which would only meet themselves again).
@@ -312,7 +337,7 @@ macro_rules! known {
             fn value(value: &dyn Any) -> Option<Found<'_>> {
                 (&&&Probe::<$ty>::NEW).value(value)
             }
-            inventory::submit! { ErrorType::new(value, no_link) }
+            inventory::submit! { ErrorType::value_only(value) }
         };
     )+};
 }
@@ -350,4 +375,68 @@ known! {
     reqwest::Error;
     #[cfg(feature = "axum")]
     axum_core::Error;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::boxed::Box;
+    use std::io;
+
+    use super::*;
+
+    /// A wrapper whose `HasCode` impl walks its own chain: asking the
+    /// registry about it from inside that walk must not recurse for ever.
+    #[derive(Debug)]
+    struct Walks(io::Error);
+
+    impl fmt::Display for Walks {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("walks")
+        }
+    }
+
+    impl Error for Walks {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    impl HasCode for Walks {
+        fn code(&self) -> Code {
+            Code::from_error_chain(self)
+        }
+    }
+
+    crate::register_error!(Walks);
+
+    /// A registered type without `Display` or `Error`: found by value only.
+    struct Bare;
+
+    impl HasCode for Bare {
+        fn code(&self) -> Code {
+            Code::Aborted
+        }
+    }
+
+    crate::register_error!(Bare);
+
+    #[test]
+    fn a_code_that_walks_its_own_chain_does_not_recurse() {
+        let walks = Walks(io::ErrorKind::TimedOut.into());
+        assert_eq!(walks.code(), Code::DeadlineExceeded);
+        let boxed: Box<dyn Error + Send + Sync> = Box::new(Walks(io::ErrorKind::NotFound.into()));
+        assert_eq!(Code::from_error_chain(&*boxed), Code::NotFound);
+        assert_eq!(Status::from_any_error(&boxed).code(), Code::NotFound);
+        // The flag is down again afterwards.
+        assert_eq!(ASKING.with(core::cell::Cell::get), 0);
+    }
+
+    #[test]
+    fn found_by_value_with_no_error_impl() {
+        assert!(matches!(
+            find(&Bare),
+            Some(Found::Code(Code::Aborted, None))
+        ));
+        assert!(find(&7_u8).is_none());
+    }
 }
