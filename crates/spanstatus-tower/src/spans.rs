@@ -116,22 +116,12 @@ pub(crate) fn http<B>(side: Side, request: &Request<B>) -> Span {
         http.request.method = method,
         url.path = path,
         // Sentry's transaction: `GET /users/7`, as sentry-tower names it.
-        // A `&str` (no `Display` value): the exporters copy a string, where
-        // they would run the formatter for a `%` value.
-        sentry.name = sentry_name(method, path).as_str(),
+        sentry.name = %format_args!("{method} {path}"),
         sentry.op = match side {
             Side::Server => "http.server",
             Side::Client => "http.client",
         }
     )
-}
-
-fn sentry_name(method: &str, path: &str) -> String {
-    let mut name = String::with_capacity(method.len() + 1 + path.len());
-    name.push_str(method);
-    name.push(' ');
-    name.push_str(path);
-    name
 }
 
 pub(crate) fn grpc<B>(side: Side, request: &Request<B>) -> Span {
