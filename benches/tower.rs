@@ -176,10 +176,13 @@ const GRPC_PATHS: [&str; 3] = ["/0", "/5", "/14"];
 enum Client {
     Http1(hyper::client::conn::http1::SendRequest<Empty<Bytes>>),
     Http2(hyper::client::conn::http2::SendRequest<Empty<Bytes>>),
+    // Boxed: the pool is ten times the size of a connection's sender.
     Legacy(
-        hyper_util::client::legacy::Client<
-            hyper_util::client::legacy::connect::HttpConnector,
-            Empty<Bytes>,
+        Box<
+            hyper_util::client::legacy::Client<
+                hyper_util::client::legacy::connect::HttpConnector,
+                Empty<Bytes>,
+            >,
         >,
         std::net::SocketAddr,
     ),
@@ -204,7 +207,7 @@ impl Client {
 
     fn legacy(addr: std::net::SocketAddr) -> Client {
         let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http();
-        Client::Legacy(client, addr)
+        Client::Legacy(Box::new(client), addr)
     }
 
     async fn get(&mut self, path: &str) {

@@ -25,6 +25,10 @@ for feature in tracing opentelemetry sentry tower macros; do
     check -p spanstatus --features "$feature" --lib
 done
 check -p spanstatus --features sentry,tower --lib
+# tower-http 0.6 and 0.7 each alone; the client errors without the rest.
+check -p spanstatus --features tower-http --lib
+check -p spanstatus --features tower-http-06 --lib
+check -p spanstatus --features tower,hyper-util,tonic --lib
 # Each crate alone, features off, then on.
 for crate in spanstatus-core spanstatus-tracing spanstatus-tower spanstatus-sentry; do
     check -p "$crate" --no-default-features --lib

@@ -1,5 +1,5 @@
 //! tower-http's `TraceLayer`, ready for each span kind (feature
-//! `tower-http`, tower-http 0.7): the span from [`spans`](crate::spans), and
+//! `tower-http`, tower-http 0.7): the span from [`spans`], and
 //! nothing else per request. The status layer inside it sets the status.
 //!
 //! ```
@@ -42,7 +42,7 @@ use tower_http::trace::TraceLayer;
 use crate::spans::{self, MakeSpan};
 
 /// The `TraceLayer` the functions of this module return: the span of
-/// [`spans`](crate::spans), no classification, no events.
+/// [`spans`], no classification, no events.
 pub type StatusTraceLayer = TraceLayer<Unclassified, MakeSpan, (), (), (), (), ()>;
 
 /// `TraceLayer` for an HTTP server: [`spans::HTTP_SERVER`].
