@@ -262,6 +262,32 @@ struct Pair {
     ours: Variant,
 }
 
+/// The gRPC server of the by-hand variants (pairs and peers).
+async fn serve_grpc_by_hand() -> std::net::SocketAddr {
+    serve(move || {
+        ServiceBuilder::new()
+            .layer(
+                TraceLayer::new_for_grpc()
+                    .make_span_with(by_hand::grpc_span)
+                    .on_eos(by_hand::grpc_eos)
+                    .on_failure(()),
+            )
+            .service_fn(grpc_handler)
+    })
+    .await
+}
+
+/// The gRPC server of ours, the documented setup (pairs and peers).
+async fn serve_grpc_ours() -> std::net::SocketAddr {
+    serve(move || {
+        ServiceBuilder::new()
+            .layer(trace::grpc_server())
+            .layer(GrpcStatusLayer::server())
+            .service_fn(grpc_handler)
+    })
+    .await
+}
+
 fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec<Pair> {
     let variant = |dispatch: Dispatch, addr, http2, paths| Variant {
         client: tracing::dispatcher::with_default(&dispatch, || {
@@ -317,24 +343,8 @@ fn pairs(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
                     .service_fn(grpc_handler)
             })
             .await,
-            serve(move || {
-                ServiceBuilder::new()
-                    .layer(
-                        TraceLayer::new_for_grpc()
-                            .make_span_with(by_hand::grpc_span)
-                            .on_eos(by_hand::grpc_eos)
-                            .on_failure(()),
-                    )
-                    .service_fn(grpc_handler)
-            })
-            .await,
-            serve(move || {
-                ServiceBuilder::new()
-                    .layer(trace::grpc_server())
-                    .layer(GrpcStatusLayer::server())
-                    .service_fn(grpc_handler)
-            })
-            .await,
+            serve_grpc_by_hand().await,
+            serve_grpc_ours().await,
         )
     });
     // A subscriber of its own for each variant.
@@ -436,24 +446,8 @@ fn peers(runtime: &tokio::runtime::Runtime, provider: &SdkTracerProvider) -> Vec
                     .service_fn(grpc_handler)
             })
             .await,
-            serve(move || {
-                ServiceBuilder::new()
-                    .layer(
-                        TraceLayer::new_for_grpc()
-                            .make_span_with(by_hand::grpc_span)
-                            .on_eos(by_hand::grpc_eos)
-                            .on_failure(()),
-                    )
-                    .service_fn(grpc_handler)
-            })
-            .await,
-            serve(move || {
-                ServiceBuilder::new()
-                    .layer(trace::grpc_server())
-                    .layer(GrpcStatusLayer::server())
-                    .service_fn(grpc_handler)
-            })
-            .await,
+            serve_grpc_by_hand().await,
+            serve_grpc_ours().await,
         )
     });
     vec![

@@ -145,23 +145,7 @@ where
     <L::Service as Service<Request<hyper::body::Incoming>>>::Error: Into<BoxError>,
     S: Clone + Send + 'static,
 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let service = SpanPerRequest(layer.layer(service.clone()));
-            tokio::spawn(async move {
-                let service = hyper_util::service::TowerToHyperService::new(service);
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
+    serve_stack(layer, service).await
 }
 
 /// Serves `service` behind `layer` alone (no span per request) on
@@ -179,23 +163,7 @@ where
     <L::Service as Service<Request<hyper::body::Incoming>>>::Error: Into<BoxError>,
     S: Clone + Send + 'static,
 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let service = layer.layer(service.clone());
-            tokio::spawn(async move {
-                let service = hyper_util::service::TowerToHyperService::new(service);
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
+    serve_with(move || layer.layer(service.clone())).await
 }
 
 /// A body of these chunks.
@@ -272,6 +240,19 @@ where
     B::Error: Into<BoxError>,
     S: Clone + Send + 'static,
 {
+    serve_with(move || SpanPerRequest(layer.layer(service.clone()))).await
+}
+
+/// Serves the service `make` gives for each connection on 127.0.0.1:0, over
+/// HTTP/1 and HTTP/2; its address.
+async fn serve_with<S, B>(make: impl Fn() -> S + Send + 'static) -> SocketAddr
+where
+    S: Service<Request<hyper::body::Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -279,9 +260,8 @@ where
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            let service = SpanPerRequest(layer.layer(service.clone()));
+            let service = hyper_util::service::TowerToHyperService::new(make());
             tokio::spawn(async move {
-                let service = hyper_util::service::TowerToHyperService::new(service);
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
