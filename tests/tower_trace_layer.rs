@@ -165,4 +165,11 @@ fn the_ready_trace_layer_keeps_the_conventions_and_logs_nothing() {
     assert_eq!((errors, events), (0, 0), "no event per call");
     assert!(span.events.is_empty(), "{:?}", span.events);
     assert_eq!(code_from_span_data(&span), Ok(Code::NotFound));
+    // Sentry's naming fields are declared without values: none is exported.
+    let sentry_keys: Vec<_> = span
+        .attributes
+        .iter()
+        .filter(|kv| kv.key.as_str().starts_with("sentry."))
+        .collect();
+    assert!(sentry_keys.is_empty(), "{sentry_keys:?}");
 }

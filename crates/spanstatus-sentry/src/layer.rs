@@ -8,7 +8,7 @@ use spanstatus_core::Status;
 use spanstatus_tracing::__private::BridgeHooks;
 use spanstatus_tracing::{Exchange, Protocol};
 use tracing::Subscriber;
-use tracing::span::Id;
+use tracing::span::{Attributes, Id};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
@@ -144,6 +144,12 @@ where
     L: Layer<S>,
 {
     type Inner = L;
+
+    fn span_started(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
+        crate::naming::name_declared_span(attrs, |record| {
+            self.inner.on_record(id, record, ctx.clone());
+        });
+    }
 
     fn close(&self, id: &Id, ctx: &Context<'_, S>) {
         if !spanstatus_tracing::__private::any_status_recorded() {

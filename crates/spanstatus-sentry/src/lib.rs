@@ -117,6 +117,7 @@ mod convert;
 pub mod event;
 mod ext;
 mod layer;
+mod naming;
 pub mod serde;
 #[cfg(feature = "tower")]
 mod tower;

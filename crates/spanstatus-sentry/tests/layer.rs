@@ -383,3 +383,52 @@ fn a_grpc_exchange_writes_no_http_number() {
         "{trace}"
     );
 }
+
+#[test]
+fn a_span_that_declares_sentry_fields_without_values_is_named_by_the_conventions() {
+    use tracing::field::Empty;
+    let transactions = capture(|| {
+        tracing::dispatcher::with_default(&wrapped(), || {
+            let _http = tracing::info_span!(
+                "HTTP request",
+                otel.kind = "server",
+                http.request.method = "GET",
+                url.path = "/users/7",
+                sentry.name = Empty,
+                sentry.op = Empty,
+            );
+            drop(_http);
+            let _grpc = tracing::info_span!(
+                "gRPC call",
+                otel.kind = "client",
+                rpc.system = "grpc",
+                url.path = "/cache.Cache/Get",
+                sentry.name = Empty,
+                sentry.op = Empty,
+            );
+            drop(_grpc);
+            // Values given: kept as they are.
+            let _own = tracing::info_span!(
+                "mine",
+                url.path = "/ignored",
+                sentry.name = "my name",
+                sentry.op = "my.op",
+            );
+        });
+    });
+    let by_name = |name: &str| {
+        transactions
+            .iter()
+            .find(|t| t.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no transaction {name:?} in {transactions:#?}"))
+    };
+    assert_eq!(trace(by_name("GET /users/7"))["op"], "http.server");
+    assert_eq!(trace(by_name("/cache.Cache/Get"))["op"], "grpc.client");
+    assert_eq!(trace(by_name("my name"))["op"], "my.op");
+    // No `sentry.*` leftovers in the data.
+    let data = &trace(by_name("GET /users/7"))["data"];
+    assert!(
+        data.get("sentry.name").is_none() && data.get("sentry.op").is_none(),
+        "{data}"
+    );
+}

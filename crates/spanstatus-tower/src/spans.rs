@@ -28,6 +28,7 @@
 use http::Request;
 use spanstatus_tracing::Side;
 use tracing::Span;
+use tracing::field::Empty;
 
 /// Makes the span of an exchange; with the feature `tower-http` (0.7) or
 /// `tower-http-06` (0.6), a `tower_http::trace::MakeSpan` for
@@ -40,15 +41,17 @@ pub struct MakeSpan {
 
 /// A server's span for an HTTP request: `HTTP request`, INFO,
 /// `otel.kind = "server"`, `otel.name` = the method,
-/// `http.request.method`, `url.path`, and for Sentry `sentry.name` (`GET
-/// /path`) and `sentry.op = "http.server"`.
+/// `http.request.method`, `url.path`, and `sentry.name` and `sentry.op`
+/// declared without a value: spanstatus's Sentry bridge
+/// (`spanstatus::sentry::layer`) names the transaction `GET /path`, op
+/// `http.server`, and OpenTelemetry gets no `sentry.*` attribute.
 pub const HTTP_SERVER: MakeSpan = MakeSpan {
     side: Side::Server,
     grpc: false,
 };
 
 /// A client's span for an HTTP request: [`HTTP_SERVER`]'s fields with
-/// `otel.kind = "client"` and `sentry.op = "http.client"`.
+/// `otel.kind = "client"` (Sentry op `http.client`).
 pub const HTTP_CLIENT: MakeSpan = MakeSpan {
     side: Side::Client,
     grpc: false,
@@ -56,15 +59,16 @@ pub const HTTP_CLIENT: MakeSpan = MakeSpan {
 
 /// A server's span for a gRPC call: `gRPC call`, INFO,
 /// `otel.kind = "server"`, `otel.name` = the path
-/// (`/package.Service/Method`), `rpc.system = "grpc"`, `url.path`, and for
-/// Sentry `sentry.name` (the path) and `sentry.op = "grpc.server"`.
+/// (`/package.Service/Method`), `rpc.system = "grpc"`, `url.path`, and
+/// `sentry.name` and `sentry.op` without a value (Sentry: the path, op
+/// `grpc.server`, as for [`HTTP_SERVER`]).
 pub const GRPC_SERVER: MakeSpan = MakeSpan {
     side: Side::Server,
     grpc: true,
 };
 
 /// A client's span for a gRPC call: [`GRPC_SERVER`]'s fields with
-/// `otel.kind = "client"` and `sentry.op = "grpc.client"`.
+/// `otel.kind = "client"` (Sentry op `grpc.client`).
 pub const GRPC_CLIENT: MakeSpan = MakeSpan {
     side: Side::Client,
     grpc: true,
@@ -115,12 +119,12 @@ pub(crate) fn http<B>(side: Side, request: &Request<B>) -> Span {
         otel.name = method,
         http.request.method = method,
         url.path = path,
-        // Sentry's transaction: `GET /users/7`, as sentry-tower names it.
-        sentry.name = %format_args!("{method} {path}"),
-        sentry.op = match side {
-            Side::Server => "http.server",
-            Side::Client => "http.client",
-        }
+        // Declared without a value: spanstatus's Sentry bridge names the
+        // transaction `GET /users/7` (as sentry-tower does) and its op
+        // `http.server` from the fields above, and OpenTelemetry gets no
+        // `sentry.*` attribute.
+        sentry.name = Empty,
+        sentry.op = Empty,
     )
 }
 
@@ -132,10 +136,8 @@ pub(crate) fn grpc<B>(side: Side, request: &Request<B>) -> Span {
         otel.name = path,
         rpc.system = "grpc",
         url.path = path,
-        sentry.name = path,
-        sentry.op = match side {
-            Side::Server => "grpc.server",
-            Side::Client => "grpc.client",
-        }
+        // Named by spanstatus's Sentry bridge: the path, `grpc.server`.
+        sentry.name = Empty,
+        sentry.op = Empty,
     )
 }

@@ -23,6 +23,10 @@ where
     /// Called before the wrapped layer's `on_new_span`.
     fn new_span(&self, _attrs: &Attributes<'_>, _id: &Id, _ctx: &Context<'_, S>) {}
 
+    /// Called after the wrapped layer's `on_new_span`: the backend's span
+    /// exists now.
+    fn span_started(&self, _attrs: &Attributes<'_>, _id: &Id, _ctx: &Context<'_, S>) {}
+
     /// Called before the wrapped layer's `on_record`.
     fn record(&self, _id: &Id, _values: &Record<'_>, _ctx: &Context<'_, S>) {}
 
@@ -75,7 +79,8 @@ macro_rules! wrapper_layer {
                 ctx: $crate::__private::Context<'_, S>,
             ) {
                 $crate::__private::BridgeHooks::<S>::new_span(self, attrs, id, &ctx);
-                self.inner.on_new_span(attrs, id, ctx);
+                self.inner.on_new_span(attrs, id, ctx.clone());
+                $crate::__private::BridgeHooks::<S>::span_started(self, attrs, id, &ctx);
             }
 
             fn max_level_hint(&self) -> Option<$crate::__private::LevelFilter> {
