@@ -84,7 +84,8 @@ fn pipelines(provider: &SdkTracerProvider) -> (Dispatch, Dispatch) {
 }
 
 /// What a user writes without us to get the OpenTelemetry data ours exports
-/// for these responses: spans that declare the fields, and `TraceLayer`
+/// for these responses (no `sentry.*` attribute, as `spans::*` export none):
+/// spans that declare the fields, and `TraceLayer`
 /// callbacks that record them by hand with the server's semantic-convention
 /// rules (a 4xx stays `Unset`; gRPC: the six server-error codes are errors),
 /// one `record` per value. No status in tracing or Sentry, no classifier, no
@@ -108,8 +109,6 @@ mod by_hand {
             otel.name = method,
             http.request.method = method,
             url.path = path,
-            sentry.name = %format_args!("{method} {path}"),
-            sentry.op = "http.server",
             http.response.status_code = Empty,
             error.type = Empty,
             otel.status_code = Empty,
@@ -136,8 +135,6 @@ mod by_hand {
             otel.name = path,
             rpc.system = "grpc",
             url.path = path,
-            sentry.name = path,
-            sentry.op = "grpc.server",
             rpc.response.status_code = Empty,
             error.type = Empty,
             otel.status_description = Empty,

@@ -11,8 +11,8 @@
 //! | `Scan("f")`: two values, then a failure | INTERNAL "index truncated" (from the trailers) | INTERNAL |
 //! | `Get("slow")` with a 300 ms deadline | DEADLINE_EXCEEDED (tonic says CANCELLED) | DEADLINE_EXCEEDED |
 //!
-//! The server's spans come from tonic's `trace_fn` with
-//! `spans::GRPC_SERVER`; the client's from `trace::grpc_client()` around the
+//! The spans come from the ready `TraceLayer`s: `trace::grpc_server()` on
+//! the server, `trace::grpc_client()` on the client, around the
 //! `Channel` as it is (no `map_err`: its error is known by type). In
 //! OpenTelemetry a server's NOT_FOUND stays `Unset` (only six codes are
 //! server errors), a client's is an error. Exporters as in `cache_miss`
@@ -32,7 +32,7 @@ mod support;
 use std::time::Duration;
 
 use grpc_cache::{Cache, CacheClient, CacheServer, key};
-use spanstatus::tower::{GrpcStatusLayer, spans, trace};
+use spanstatus::tower::{GrpcStatusLayer, trace};
 use tonic::Status;
 
 fn main() -> std::process::ExitCode {
@@ -70,11 +70,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        // The server: a span per call from trace_fn, the status layer inside.
+        // The server: a span per call from the ready TraceLayer, the
+        // status layer inside it.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let server = tonic::transport::Server::builder()
-            .trace_fn(|request| spans::GRPC_SERVER.make(request))
+            .layer(trace::grpc_server())
             .layer(GrpcStatusLayer::server())
             .add_service(CacheServer(Fruit))
             .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener));
