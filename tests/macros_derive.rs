@@ -251,3 +251,27 @@ fn a_derived_type_is_known_by_its_type_alone_and_inside_a_chain() {
     let inner = FetchError::Io(io::Error::other("opaque"));
     assert_eq!(Code::from_error_chain(&inner), Code::Unknown);
 }
+
+#[derive(Debug, thiserror::Error, HasCode)]
+#[error("no such row")]
+#[code(NotFound)]
+struct NoRow;
+
+/// Transparent to an `io::Error` whose own code is UNKNOWN: what it wraps decides.
+#[derive(Debug, thiserror::Error, HasCode)]
+enum AppError {
+    #[error(transparent)]
+    #[code(transparent)]
+    Io(io::Error),
+}
+
+#[test]
+fn a_registered_type_inside_another_registered_type_is_still_asked() {
+    let app = AppError::Io(io::Error::other(NoRow));
+    assert_eq!(app.code(), Code::NotFound);
+    // Boxed, the walk asks `AppError`, whose `code()` walks to `NoRow`: both
+    // are answered (only a link already being answered is skipped).
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(app);
+    assert_eq!(Code::from_error_chain(&*boxed), Code::NotFound);
+    assert_eq!(Status::from_any_error(&boxed).code(), Code::NotFound);
+}

@@ -227,7 +227,7 @@ fn inspect<'a>(error: &'a (dyn Error + 'static)) -> Link<'a> {
         return (reqwest_code(error), error.source());
     }
     // Your own types, registered (`#[derive(HasCode)]`, `register_error!`).
-    if let Some((code, _)) = crate::registry::link_code(error) {
+    if let Some(code) = crate::registry::link_code(error) {
         return (Some(code), error.source());
     }
     (None, error.source())

@@ -43,14 +43,14 @@ pub struct ErrorType {
     /// A link of a `source()` chain: its own code when it is this type and
     /// the type has one. `None` for this crate's types (the walk knows them):
     /// a walk past an unknown link calls only your types' probes.
-    link: Option<for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>>,
+    link: Option<fn(&(dyn Error + 'static)) -> Option<Code>>,
 }
 
 impl ErrorType {
     #[doc(hidden)]
     pub const fn new(
         value: for<'a> fn(&'a dyn Any) -> Option<Found<'a>>,
-        link: for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>,
+        link: fn(&(dyn Error + 'static)) -> Option<Code>,
     ) -> ErrorType {
         ErrorType {
             value,
@@ -104,7 +104,8 @@ inventory::collect!(ErrorType);
 /// assert_eq!(Code::from_error_chain(&*boxed), Code::FailedPrecondition);
 /// ```
 ///
-/// The type must be `'static` and named without generic parameters. A
+/// The type must be `'static` and sized; a generic type is registered once per
+/// instance you name (`register_error!(Wrapped<std::io::Error>)`). A
 /// `HasCode` impl that walks the value's own chain (`Code::from_error_chain(self)`)
 /// is fine: the walk does not ask the registry about a link it is already
 /// answering for.
@@ -119,15 +120,12 @@ macro_rules! register_error {
             fn value(
                 value: &dyn ::core::any::Any,
             ) -> ::core::option::Option<$crate::__private::registry::Found<'_>> {
-                (&&&$crate::__private::registry::Probe::<$ty>::NEW).value(value)
+                (&&&$crate::__private::registry::Probe::<$ty>::NEW).__spanstatus_value(value)
             }
-            fn link<'a>(
-                link: &'a (dyn ::core::error::Error + 'static),
-            ) -> ::core::option::Option<(
-                $crate::Code,
-                ::core::option::Option<$crate::__private::Cow<'a, ::core::primitive::str>>,
-            )> {
-                (&&$crate::__private::registry::Probe::<$ty>::NEW).link(link)
+            fn link(
+                link: &(dyn ::core::error::Error + 'static),
+            ) -> ::core::option::Option<$crate::Code> {
+                (&&$crate::__private::registry::Probe::<$ty>::NEW).__spanstatus_link(link)
             }
             $crate::__private::inventory::submit! {
                 $crate::__private::registry::ErrorType::new(value, link)
@@ -152,31 +150,31 @@ impl<T: ?Sized> Probe<T> {
 /// `T: HasCode`: its own code.
 #[doc(hidden)]
 pub trait ValueByCode {
-    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+    fn __spanstatus_value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
 }
 
 /// `T: Error` without a code: the chain walk reads it.
 #[doc(hidden)]
 pub trait ValueByError {
-    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+    fn __spanstatus_value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
 }
 
 /// Neither: nothing to say.
 #[doc(hidden)]
 pub trait ValueByNothing {
-    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
+    fn __spanstatus_value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>>;
 }
 
 /// `T: HasCode + Error`: its own code as a link of a chain.
 #[doc(hidden)]
 pub trait LinkByCode {
-    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+    fn __spanstatus_link(&self, link: &(dyn Error + 'static)) -> Option<Code>;
 }
 
 /// Not both: the walk goes on past it as before.
 #[doc(hidden)]
 pub trait LinkByNothing {
-    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+    fn __spanstatus_link(&self, link: &(dyn Error + 'static)) -> Option<Code>;
 }
 
 fn own_code<T: HasCode + ?Sized>(value: &T) -> Coded<'_> {
@@ -184,32 +182,34 @@ fn own_code<T: HasCode + ?Sized>(value: &T) -> Coded<'_> {
 }
 
 impl<T: HasCode + 'static> ValueByCode for &&Probe<T> {
-    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
+    fn __spanstatus_value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
         let (code, message) = own_code(value.downcast_ref::<T>()?);
         Some(Found::Code(code, message))
     }
 }
 
 impl<T: Error + 'static> ValueByError for &Probe<T> {
-    fn value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
+    fn __spanstatus_value<'a>(&self, value: &'a dyn Any) -> Option<Found<'a>> {
         Some(Found::Error(value.downcast_ref::<T>()?))
     }
 }
 
 impl<T: ?Sized> ValueByNothing for Probe<T> {
-    fn value<'a>(&self, _: &'a dyn Any) -> Option<Found<'a>> {
+    fn __spanstatus_value<'a>(&self, _: &'a dyn Any) -> Option<Found<'a>> {
         None
     }
 }
 
 impl<T: HasCode + Error + 'static> LinkByCode for &Probe<T> {
-    fn link<'a>(&self, link: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
-        Some(own_code(link.downcast_ref::<T>()?))
+    // The code alone: a link's message is the walk's to compose (and a
+    // `status_message()` may allocate).
+    fn __spanstatus_link(&self, link: &(dyn Error + 'static)) -> Option<Code> {
+        Some(link.downcast_ref::<T>()?.code())
     }
 }
 
 impl<T: ?Sized> LinkByNothing for Probe<T> {
-    fn link<'a>(&self, _: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
+    fn __spanstatus_link(&self, _: &(dyn Error + 'static)) -> Option<Code> {
         None
     }
 }
@@ -221,7 +221,7 @@ fn find(value: &dyn Any) -> Option<Found<'_>> {
         .find_map(|registered| (registered.value)(value))
 }
 
-type LinkProbe = for<'a> fn(&'a (dyn Error + 'static)) -> Option<Coded<'a>>;
+type LinkProbe = fn(&(dyn Error + 'static)) -> Option<Code>;
 
 /// The link probes of every registered type that has one, collected on first
 /// use: a walk past an unknown link then costs a length check when none is
@@ -236,30 +236,54 @@ fn link_probes() -> &'static [LinkProbe] {
     })
 }
 
+/// How deep registered `code()` calls may nest on one thread (a transparent
+/// variant whose field's chain holds another registered type is 2).
+const MAX_ASKING: usize = 8;
+
 std::thread_local! {
-    /// Whether a registered link's `code()` is running on this thread: a
-    /// `HasCode` impl that walks its own chain would meet itself again.
-    static ASKING: core::cell::Cell<u8> = const { core::cell::Cell::new(0) };
+    /// The links whose registered `code()` is running on this thread, by
+    /// address and probe: a `HasCode` impl that walks its own chain meets
+    /// itself again, and is not asked twice. (By address and probe, not
+    /// address alone: a newtype and the error it wraps share one.)
+    static ASKING: core::cell::RefCell<([(usize, usize); MAX_ASKING], usize)> =
+        const { core::cell::RefCell::new(([(0, 0); MAX_ASKING], 0)) };
 }
 
 /// The own code of a link of a chain whose type was registered with one;
-/// `None` for any other link, and while answering for a link already.
-pub(crate) fn link_code<'a>(link: &'a (dyn Error + 'static)) -> Option<Coded<'a>> {
-    /// Clears the flag however the probe returns (a `code()` that panics
-    /// included).
-    struct Asking;
-    impl Drop for Asking {
-        fn drop(&mut self) {
-            ASKING.with(|asking| asking.set(0));
-        }
-    }
+/// `None` for any other link, and for a link whose code is being answered
+/// already on this thread.
+pub(crate) fn link_code(link: &(dyn Error + 'static)) -> Option<Code> {
     let probes = link_probes();
-    if probes.is_empty() || ASKING.with(core::cell::Cell::get) > 0 {
+    if probes.is_empty() {
         return None;
     }
-    ASKING.with(|asking| asking.set(1));
-    let _asking = Asking;
-    probes.iter().find_map(|probe| probe(link))
+    let address = core::ptr::from_ref(link).cast::<()>() as usize;
+    probes.iter().find_map(|probe| {
+        let key = (address, *probe as usize);
+        let entered = ASKING.with(|asking| {
+            let mut asking = asking.borrow_mut();
+            let (keys, depth) = &mut *asking;
+            if *depth == MAX_ASKING || keys[..*depth].contains(&key) {
+                return false;
+            }
+            keys[*depth] = key;
+            *depth += 1;
+            true
+        });
+        if !entered {
+            return None;
+        }
+        /// Leaves the stack however the probe returns (a `code()` that
+        /// panics included).
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                ASKING.with(|asking| asking.borrow_mut().1 -= 1);
+            }
+        }
+        let _leave = Leave;
+        probe(link)
+    })
 }
 
 impl Status {
@@ -335,7 +359,7 @@ macro_rules! known {
             #[allow(unused_imports)]
             use crate::registry::{ValueByCode, ValueByError, ValueByNothing};
             fn value(value: &dyn Any) -> Option<Found<'_>> {
-                (&&&Probe::<$ty>::NEW).value(value)
+                (&&&Probe::<$ty>::NEW).__spanstatus_value(value)
             }
             inventory::submit! { ErrorType::value_only(value) }
         };
@@ -427,8 +451,8 @@ mod tests {
         let boxed: Box<dyn Error + Send + Sync> = Box::new(Walks(io::ErrorKind::NotFound.into()));
         assert_eq!(Code::from_error_chain(&*boxed), Code::NotFound);
         assert_eq!(Status::from_any_error(&boxed).code(), Code::NotFound);
-        // The flag is down again afterwards.
-        assert_eq!(ASKING.with(core::cell::Cell::get), 0);
+        // The stack is empty again afterwards.
+        assert_eq!(ASKING.with(|asking| asking.borrow().1), 0);
     }
 
     #[test]

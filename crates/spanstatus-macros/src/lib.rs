@@ -34,7 +34,8 @@
 //! - `cancel` (on an `async fn` only) sets CANCELLED when the future is
 //!   dropped before it completes: a timeout, a `select!`, a client that went
 //!   away.
-//! - `?` and `return Err(..)` count like a tail `Err`; a panic sets nothing.
+//! - `?` and `return Err(..)` count like a tail `Err`; a panic ends the span
+//!   UNKNOWN (`panicked: <payload>`) and unwinds on.
 //! - `err`, `ret`, `level`, `skip`, `fields`, ... keep tracing's meaning.
 //!
 //! # `#[derive(HasCode)]`
@@ -85,7 +86,7 @@ mod instrument;
 /// A function "returns a `Result`" when the last path segment of its return
 /// type is `Result` (`Result<T, E>`, `io::Result<T>`, `anyhow::Result<T>`,
 /// `Result<T, Box<dyn Error>>`); it must be `std`'s `Result` under that name.
-/// Other functions get tracing's span and no status.
+/// Other functions get tracing's span, and a status only when they panic.
 ///
 /// The status goes on the span tracing's attribute created; when a filter
 /// disabled that span, nothing is set (the caller's span is left alone).
@@ -123,6 +124,11 @@ pub fn instrument(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// `status_message()` is `None` except for `transparent` (the field's), so
 /// the status message is the error's `Display` text.
+///
+/// A type that is not generic is also registered by its type
+/// (`spanstatus::register_error!`): a tower layer's service error of that
+/// type needs no `HasCode` bound, and `Code::from_error_chain` finds it
+/// inside a chain (a `BoxError`, `io::Error::other(..)`).
 ///
 /// ```ignore
 /// #[derive(Debug, thiserror::Error, spanstatus::HasCode)]

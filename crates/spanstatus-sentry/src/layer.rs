@@ -145,9 +145,12 @@ where
 {
     type Inner = L;
 
-    fn span_started(&self, attrs: &Attributes<'_>, id: &Id, ctx: &Context<'_, S>) {
-        crate::naming::name_declared_span(attrs, |record| {
-            self.inner.on_record(id, record, ctx.clone());
+    fn forward_new_span(&self, inner: &L, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        crate::naming::forward_named(attrs, |attrs, rest| {
+            inner.on_new_span(attrs, id, ctx.clone());
+            if let Some(rest) = rest {
+                inner.on_record(id, rest, ctx.clone());
+            }
         });
     }
 

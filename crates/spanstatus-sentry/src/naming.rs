@@ -7,68 +7,94 @@
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Record};
 
-/// `sentry.name` and `sentry.op`, the fields sentry-tracing reads.
+/// The fields sentry-tracing reads when a span starts.
 const NAME: &str = "sentry.name";
 const OP: &str = "sentry.op";
+const TRACE: &str = "sentry.trace";
 
-/// What `sentry.name` and `sentry.op` become for `attrs`, when its callsite
-/// declares them and gave them no value: `GET /users/7` (`{method} {path}`,
-/// or the path alone for gRPC), `http.server` / `grpc.client`
-/// (`{http|grpc}.{otel.kind}`). Hands them to `record` as a `Record` of the
-/// span's own fields, the way sentry-tracing takes a name recorded after the
-/// span was made.
-pub(crate) fn name_declared_span(attrs: &Attributes<'_>, record: impl FnOnce(&Record<'_>)) {
-    let fields = attrs.metadata().fields();
+/// Hands `attrs` to `forward` as sentry-tracing should see them: unchanged,
+/// unless its callsite declares `sentry.name` and `sentry.op` and gave
+/// neither a value. Then `forward` gets attributes holding the derived name
+/// (`GET /users/7`: `{http.request.method} {url.path}`; the path alone for an
+/// RPC span) and op (`{protocol}.{otel.kind}`: `http.server`,
+/// `grpc.client`), and a `sentry.trace` given, so that the transaction starts
+/// with them (a `traces_sampler` sees them); and the span's own values as a
+/// `Record` next, the way sentry-tracing takes fields recorded after the
+/// start. A span without a `url.path` string value is forwarded unchanged.
+pub(crate) fn forward_named(
+    attrs: &Attributes<'_>,
+    forward: impl FnOnce(&Attributes<'_>, Option<&Record<'_>>),
+) {
+    let metadata = attrs.metadata();
+    let fields = metadata.fields();
     let (Some(name_field), Some(op_field)) = (fields.field(NAME), fields.field(OP)) else {
-        return;
+        return forward(attrs, None);
     };
     // `Empty` is a value that records nothing: only a visit tells.
-    let mut found = Owned::default();
+    let mut found = Found::default();
     attrs.record(&mut found);
-    if found.given {
-        return;
-    }
-    let Some(path) = found.path.as_deref() else {
-        return;
+    let (false, Some(path)) = (found.given, found.path.as_deref()) else {
+        return forward(attrs, None);
     };
     let name = match found.method.as_deref() {
         Some(method) => format!("{method} {path}"),
         None => path.to_owned(),
     };
-    let protocol = if found.rpc_system.is_some() {
-        "grpc"
-    } else {
-        "http"
+    let protocol = match (found.rpc_system.as_deref(), found.method.is_some()) {
+        (Some(system), _) => system,
+        (None, true) => "http",
+        (None, false) => "",
     };
-    let op = match found.kind.as_deref() {
-        Some(kind @ ("server" | "client")) => format!("{protocol}.{kind}"),
-        _ => protocol.to_owned(),
+    let op = match (protocol, found.kind.as_deref()) {
+        ("", _) => String::new(),
+        (protocol, Some(kind @ ("server" | "client"))) => format!("{protocol}.{kind}"),
+        (protocol, _) => protocol.to_owned(),
     };
+    let trace_field = fields.field(TRACE);
+    let (name, op, trace) = (name.as_str(), op.as_str(), found.trace.as_deref());
     let values = [
-        (&name_field, Some(&name.as_str() as &dyn tracing::Value)),
-        (&op_field, Some(&op.as_str() as &dyn tracing::Value)),
+        (&name_field, Some(&name as &dyn tracing::Value)),
+        (
+            &op_field,
+            (!op.is_empty()).then_some(&op as &dyn tracing::Value),
+        ),
+        // Read only when the span starts: kept as it was given.
+        match (&trace_field, &trace) {
+            (Some(field), Some(trace)) => (field, Some(trace as &dyn tracing::Value)),
+            _ => (&name_field, None),
+        },
     ];
-    record(&Record::new(&fields.value_set(&values)));
+    let values = fields.value_set(&values);
+    let named = if attrs.is_root() {
+        Attributes::new_root(metadata, &values)
+    } else if let Some(parent) = attrs.parent() {
+        Attributes::child_of(parent.clone(), metadata, &values)
+    } else {
+        Attributes::new(metadata, &values)
+    };
+    forward(&named, Some(&Record::new(attrs.values())));
 }
 
-/// The fields a name and an op are made of, copied out of the visit.
+/// The string fields a name and an op are made of, copied out of the visit.
 #[derive(Default)]
-struct Owned {
+struct Found {
     method: Option<String>,
     path: Option<String>,
     kind: Option<String>,
     rpc_system: Option<String>,
+    trace: Option<String>,
     /// `sentry.name` or `sentry.op` has a value of its own.
     given: bool,
 }
 
-impl Visit for Owned {
+impl Visit for Found {
     fn record_str(&mut self, field: &Field, value: &str) {
         let slot = match field.name() {
             NAME | OP => {
                 self.given = true;
                 return;
             }
+            TRACE => &mut self.trace,
             "http.request.method" => &mut self.method,
             "url.path" => &mut self.path,
             "otel.kind" => &mut self.kind,

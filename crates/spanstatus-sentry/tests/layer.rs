@@ -432,3 +432,63 @@ fn a_span_that_declares_sentry_fields_without_values_is_named_by_the_conventions
         "{data}"
     );
 }
+
+#[test]
+fn a_sampler_sees_the_derived_name_and_the_fields_stay_data() {
+    use std::sync::Mutex;
+    use tracing::field::Empty;
+    let sampled = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&sampled);
+    let envelopes = sentry::test::with_captured_envelopes_options(
+        || {
+            tracing::dispatcher::with_default(&wrapped(), || {
+                let _span = tracing::info_span!(
+                    "HTTP request",
+                    otel.kind = "server",
+                    http.request.method = "GET",
+                    url.path = "/health",
+                    sentry.name = Empty,
+                    sentry.op = Empty,
+                );
+            });
+        },
+        ClientOptions::new().traces_sampler(move |context: &sentry::TransactionContext| {
+            seen.lock()
+                .unwrap()
+                .push((context.name().to_owned(), context.operation().to_owned()));
+            // A health check is not worth a transaction.
+            if context.name() == "GET /health" {
+                0.0
+            } else {
+                1.0
+            }
+        }),
+    );
+    assert_eq!(
+        *sampled.lock().unwrap(),
+        [("GET /health".to_owned(), "http.server".to_owned())]
+    );
+    assert!(
+        envelopes.is_empty(),
+        "the sampler dropped it: {envelopes:?}"
+    );
+    // Sampled in, the span's own fields are the transaction's data.
+    let transactions = capture(|| {
+        tracing::dispatcher::with_default(&wrapped(), || {
+            let _span = tracing::info_span!(
+                "HTTP request",
+                otel.kind = "client",
+                http.request.method = "POST",
+                url.path = "/orders",
+                sentry.name = Empty,
+                sentry.op = Empty,
+            );
+        });
+    });
+    let transaction = only(&transactions);
+    assert_eq!(transaction.name.as_deref(), Some("POST /orders"));
+    let trace = trace(transaction);
+    assert_eq!(trace["op"], "http.client");
+    assert_eq!(trace["data"]["http.request.method"], "POST");
+    assert_eq!(trace["data"]["url.path"], "/orders");
+}

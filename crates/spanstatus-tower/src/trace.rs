@@ -30,8 +30,11 @@
 //!   response, its trailers and errors itself; tower-http's classifier would
 //!   read them a second time for nobody.
 //!
-//! For your own events, start from these and add them:
-//! `trace::http_server().on_response(DefaultOnResponse::new())`.
+//! For events of your own, `trace::http_server().on_response(DefaultOnResponse::new())`
+//! adds one per response; but with [`Unclassified`], an added `on_eos` or
+//! `on_failure` never sees a failure (every response is a success to it, a
+//! service error aside). For those, build the `TraceLayer` yourself:
+//! `TraceLayer::new_for_http().make_span_with(spans::HTTP_SERVER).on_failure(())`.
 
 use std::fmt;
 

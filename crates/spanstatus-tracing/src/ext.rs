@@ -69,7 +69,9 @@ pub trait CanonicalStatusExt {
     /// status, one set by code before the panic included. For code that
     /// catches a panic and resumes it; `#[spanstatus::instrument]`,
     /// `instrument_with_status` and the tower layers do so already.
-    fn record_panic(&self, payload: &(dyn std::any::Any + Send));
+    fn record_panic(&self, payload: &(dyn std::any::Any + Send)) {
+        self.record_canonical_status(Status::from_panic(payload));
+    }
 
     /// The status recorded so far, if any.
     fn canonical_status(&self) -> Option<Status>;

@@ -109,8 +109,9 @@ where
         let output = match polled {
             Ok(polled) => std::task::ready!(polled),
             Err(payload) => {
-                this.inner.set(None);
+                // Recorded first: the future's own drop may panic too.
                 this.span.record_panic(&*payload);
+                this.inner.set(None);
                 std::panic::resume_unwind(payload);
             }
         };

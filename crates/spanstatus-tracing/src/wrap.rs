@@ -23,9 +23,19 @@ where
     /// Called before the wrapped layer's `on_new_span`.
     fn new_span(&self, _attrs: &Attributes<'_>, _id: &Id, _ctx: &Context<'_, S>) {}
 
-    /// Called after the wrapped layer's `on_new_span`: the backend's span
-    /// exists now.
-    fn span_started(&self, _attrs: &Attributes<'_>, _id: &Id, _ctx: &Context<'_, S>) {}
+    /// Hands the new span to the wrapped layer (`inner`), after
+    /// [`new_span`](Self::new_span): as it is, unless a bridge has other
+    /// attributes to give (the Sentry bridge: a name and op of the
+    /// conventions, known when its transaction starts).
+    fn forward_new_span(
+        &self,
+        inner: &Self::Inner,
+        attrs: &Attributes<'_>,
+        id: &Id,
+        ctx: Context<'_, S>,
+    ) {
+        inner.on_new_span(attrs, id, ctx);
+    }
 
     /// Called before the wrapped layer's `on_record`.
     fn record(&self, _id: &Id, _values: &Record<'_>, _ctx: &Context<'_, S>) {}
@@ -79,8 +89,13 @@ macro_rules! wrapper_layer {
                 ctx: $crate::__private::Context<'_, S>,
             ) {
                 $crate::__private::BridgeHooks::<S>::new_span(self, attrs, id, &ctx);
-                self.inner.on_new_span(attrs, id, ctx.clone());
-                $crate::__private::BridgeHooks::<S>::span_started(self, attrs, id, &ctx);
+                $crate::__private::BridgeHooks::<S>::forward_new_span(
+                    self,
+                    &self.inner,
+                    attrs,
+                    id,
+                    ctx,
+                );
             }
 
             fn max_level_hint(&self) -> Option<$crate::__private::LevelFilter> {
