@@ -102,3 +102,34 @@ fn a_dropped_future_is_cancelled_only_when_asked() {
         assert_eq!(not_asked.canonical_status(), None);
     });
 }
+
+#[test]
+fn a_panicking_future_ends_its_span_unknown_and_unwinds_on_even_with_cancel() {
+    with_registry(|| {
+        let span = tracing::info_span!("panics");
+        let future = async {
+            if true {
+                panic!("no row {}", 7);
+            }
+            Ok::<(), Quota>(())
+        }
+        .instrument_with_status(span.clone())
+        .cancelled_on_drop();
+        let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll_once(pin!(future));
+        }))
+        .unwrap_err();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"no row 7"));
+        // The drop that followed the panic is no cancellation.
+        assert_eq!(
+            span.canonical_status(),
+            Some(Status::new(Code::Unknown, "panicked: no row 7"))
+        );
+        // And the panic's status is final.
+        span.set_canonical_status(Code::Ok, "");
+        assert_eq!(
+            span.canonical_status().map(|s| s.code()),
+            Some(Code::Unknown)
+        );
+    });
+}
