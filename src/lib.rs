@@ -296,13 +296,7 @@ pub mod __private {
     /// on the function's own span (UNKNOWN, `panicked: <payload>`) and goes
     /// on unwinding.
     pub fn catch_panic<T>(callsite: &Callsite, body: impl FnOnce() -> T) -> T {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
-            Ok(value) => value,
-            Err(payload) => {
-                record_panic(callsite, &*payload);
-                std::panic::resume_unwind(payload)
-            }
-        }
+        spanstatus_tracing::__private::catch_panic(body, |payload| record_panic(callsite, payload))
     }
 
     fn record_panic(callsite: &Callsite, payload: &(dyn std::any::Any + Send)) {
@@ -337,14 +331,8 @@ pub mod __private {
             cx: &mut std::task::Context<'_>,
         ) -> std::task::Poll<F::Output> {
             let this = self.project();
-            let body = this.body;
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.poll(cx))) {
-                Ok(polled) => polled,
-                Err(payload) => {
-                    record_panic(this.callsite, &*payload);
-                    std::panic::resume_unwind(payload)
-                }
-            }
+            let (body, callsite) = (this.body, *this.callsite);
+            catch_panic(callsite, || body.poll(cx))
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{SpanKind, Status as OtelStatus, TraceContextExt};
-use spanstatus_tracing::__private::BridgeHooks;
+use spanstatus_tracing::__private::{BridgeHooks, Recorded};
 use tracing::dispatcher::WeakDispatch;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Dispatch, Subscriber};
@@ -327,10 +327,14 @@ impl<L> StatusLayer<L> {
             let Some(span) = ctx.span(id) else {
                 return;
             };
-            let Some(recorded) = spanstatus_tracing::__private::recorded_on(&span) else {
+            let Some(Recorded {
+                status,
+                exchange,
+                panicked,
+            }) = spanstatus_tracing::__private::recorded_on(&span)
+            else {
                 return;
             };
-            let (status, exchange) = (recorded.status, recorded.exchange);
             let fields = span.metadata().fields();
             // Only spans whose callsite declares `otel.kind` can hold one.
             let declared = if fields.field(SPAN_KIND_FIELD).is_some() {
@@ -347,7 +351,7 @@ impl<L> StatusLayer<L> {
             (
                 status,
                 exchange,
-                recorded.panicked,
+                panicked,
                 span_type,
                 declared,
                 declares_http_status,

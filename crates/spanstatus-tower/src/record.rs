@@ -89,13 +89,9 @@ impl Recorder {
     /// unwinding. The drop paths then do nothing (the thread is panicking),
     /// and the span refuses every later record: a panic is final.
     pub(crate) fn catch_panic<T>(&self, f: impl FnOnce() -> T) -> T {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-            Ok(value) => value,
-            Err(payload) => {
-                self.record(Exchange::panicked(self.side, self.protocol, &*payload));
-                std::panic::resume_unwind(payload)
-            }
-        }
+        spanstatus_tracing::__private::catch_panic(f, |payload| {
+            self.record(Exchange::panicked(self.side, self.protocol, payload));
+        })
     }
 
     /// The exchange was dropped before its end: the caller's choice, unless

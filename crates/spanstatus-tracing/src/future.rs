@@ -104,17 +104,13 @@ where
             panic!("`StatusInstrumented` polled after completion");
         };
         // A panic ends the span UNKNOWN and goes on unwinding: the status
-        // is recorded here, where the payload is, and not by the drop.
-        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx)));
-        let output = match polled {
-            Ok(polled) => std::task::ready!(polled),
-            Err(payload) => {
-                // Recorded first: the future's own drop may panic too.
-                this.span.record_panic(&*payload);
-                this.inner.set(None);
-                std::panic::resume_unwind(payload);
-            }
-        };
+        // is recorded here, where the payload is, before anything is dropped
+        // (a CANCELLED from the drop is refused then: a panic is final).
+        let span = &*this.span;
+        let output = std::task::ready!(crate::wrap::catch_panic(
+            || inner.poll(cx),
+            |payload| span.record_panic(payload)
+        ));
         this.inner.set(None);
         this.span.record_result(&output);
         Poll::Ready(output)

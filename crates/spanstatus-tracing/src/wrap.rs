@@ -196,6 +196,23 @@ pub fn offer_to_current(
     })
 }
 
+/// Runs `f`; when it panics, hands the payload to `record` and goes on
+/// unwinding (the panic is never swallowed). The one catch of the tower
+/// layers, `#[spanstatus::instrument]` and `instrument_with_status`.
+#[doc(hidden)]
+pub fn catch_panic<T>(
+    f: impl FnOnce() -> T,
+    record: impl FnOnce(&(dyn std::any::Any + Send)),
+) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(value) => value,
+        Err(payload) => {
+            record(&*payload);
+            std::panic::resume_unwind(payload)
+        }
+    }
+}
+
 /// Records a panic with `payload` on the current span, if `is_own` says it
 /// is the right one ([`CanonicalStatusExt::record_panic`](crate::CanonicalStatusExt::record_panic)'s
 /// rule): for `#[spanstatus::instrument]`'s expansion.
@@ -225,7 +242,9 @@ pub fn error_type_of(exchange: &crate::Exchange) -> Option<std::borrow::Cow<'sta
 /// the bridges read.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::{BridgeHooks, error_type_of, offer_to_current, record_panic_on_current};
+    pub use super::{
+        BridgeHooks, catch_panic, error_type_of, offer_to_current, record_panic_on_current,
+    };
     pub use crate::slot::{Recorded, any_status_recorded, recorded_on};
     pub use tracing::level_filters::LevelFilter;
     pub use tracing::span::{Attributes, Id, Record};
